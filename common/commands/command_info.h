@@ -1,0 +1,87 @@
+// What slotgate knows of one Redis command: arity, flags and Redis 7 key specs, as a server
+// describes them in its COMMAND reply. Routing reads keys through these specs, so commands of
+// newer servers and modules route without a code change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace slotgate {
+
+// Command flags from COMMAND (Redis server.h CMD_*); flags slotgate does not use are dropped.
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1u << 0,
+  kCmdReadonly = 1u << 1,
+  kCmdDenyOom = 1u << 2,
+  kCmdAdmin = 1u << 3,
+  kCmdPubsub = 1u << 4,
+  kCmdNoscript = 1u << 5,
+  kCmdBlocking = 1u << 6,
+  kCmdLoading = 1u << 7,
+  kCmdStale = 1u << 8,
+  kCmdSkipMonitor = 1u << 9,
+  kCmdSkipSlowlog = 1u << 10,
+  kCmdAsking = 1u << 11,
+  kCmdFast = 1u << 12,
+  kCmdNoAuth = 1u << 13,
+  kCmdMayReplicate = 1u << 14,
+  kCmdNoMandatoryKeys = 1u << 15,
+  kCmdNoMulti = 1u << 16,
+  kCmdMovableKeys = 1u << 17,
+  kCmdAllowBusy = 1u << 18,
+  kCmdNoAsyncLoading = 1u << 19,
+};
+
+// Key spec flags (Redis server.h CMD_KEY_*).
+enum KeySpecFlag : uint32_t {
+  kKeyRO = 1u << 0,
+  kKeyRW = 1u << 1,
+  kKeyOW = 1u << 2,
+  kKeyRM = 1u << 3,
+  kKeyAccess = 1u << 4,
+  kKeyUpdate = 1u << 5,
+  kKeyInsert = 1u << 6,
+  kKeyDelete = 1u << 7,
+  kKeyNotKey = 1u << 8,
+  kKeyIncomplete = 1u << 9,
+  kKeyVariableFlags = 1u << 10,
+};
+
+// One Redis 7 key spec: where the search for keys begins, then how keys are found from there.
+struct KeySpec {
+  enum class Begin : uint8_t { kIndex, kKeyword, kUnknown };
+  enum class Find : uint8_t { kRange, kKeynum, kUnknown };
+
+  uint32_t flags = 0;  // KeySpecFlag bits
+  Begin begin = Begin::kUnknown;
+  int index = 0;          // kIndex: argument position
+  std::string keyword;    // kKeyword: matched case-insensitively
+  int startfrom = 0;      // kKeyword: search start; negative counts from the end, backwards
+  Find find = Find::kUnknown;
+  int lastkey = 0;        // kRange: relative to the first key; negative counts from the end
+  int keystep = 1;        // kRange and kKeynum
+  int limit = 0;          // kRange with lastkey -1: only 1/limit of the remaining arguments
+  int keynumidx = 0;      // kKeynum: numkeys position, relative to the begin position
+  int firstkey = 0;       // kKeynum: first key position, relative to the begin position
+};
+
+struct CommandInfo {
+  std::string name;       // lower case; a subcommand's is "container|sub", as Redis names it
+  int arity = 0;          // Redis convention: N exact, -N at least N, both counting the name
+  uint32_t flags = 0;     // CommandFlag bits
+  std::vector<KeySpec> key_specs;
+  std::vector<CommandInfo> subcommands;  // sorted by name
+
+  bool Has(CommandFlag flag) const { return (flags & flag) != 0; }
+  bool ArityAllows(size_t argc) const {
+    return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+  }
+  // Redis's doesCommandHaveKeys: some key spec names real keys, or a key-finding procedure exists.
+  bool HasKeys() const;
+};
+
+uint32_t ParseCommandFlag(std::string_view name);
+uint32_t ParseKeySpecFlag(std::string_view name);
+
+}  // namespace slotgate

@@ -1,0 +1,35 @@
+// slotgate's own decision per command: what a proxy in front of a cluster does with it.
+// Redis's table says which arguments are keys; this small table, keyed by name, says whether
+// a command goes to its slot's owner, is split by slot, fans out, is answered here or refused.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/commands/command_info.h"
+
+namespace slotgate {
+
+enum class CommandPolicy : uint8_t {
+  kRouteBySlot,   // every key in one slot: the slot's owner (the default for keyed commands)
+  kSplitBySlot,   // keys of several slots: split per slot, replies merged in argument order
+  kAnyMaster,     // no keys, same answer on every master: any healthy master
+  kAllMasters,    // whole-keyspace or per-node state: every master, replies aggregated
+  kAllNodes,      // server configuration: every node, replicas included
+  kLocal,         // answered by slotgate itself (connection state, introspection)
+  kTransaction,   // MULTI, EXEC, DISCARD, WATCH, UNWATCH: the session's transaction logic
+  kPubSub,        // subscriptions: a dedicated backend connection
+  kRefused,       // makes no sense through a proxy; `reason` says why
+};
+
+struct PolicyDecision {
+  CommandPolicy policy = CommandPolicy::kAnyMaster;
+  std::string_view reason;  // kRefused: the error text sent to the client (no '-', no CRLF)
+};
+
+// `cmd` is the resolved command (a subcommand when one was named).
+PolicyDecision PolicyFor(const CommandInfo& cmd);
+
+std::string_view PolicyName(CommandPolicy policy);
+
+}  // namespace slotgate

@@ -1,0 +1,114 @@
+// Everything slotgate is told by its YAML file, already checked: the rest of the proxy reads a
+// Config and never sees YAML, defaults or bad values. Load errors name file:line:column so an
+// operator can fix every mistake in one pass (all errors are reported, not just the first).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/endpoint.h"
+
+namespace slotgate {
+
+enum class BackendMode : uint8_t {
+  kCluster,  // a Redis Cluster: topology discovered from `seeds`, kept live, MOVED/ASK followed
+  kStatic,   // independent Redis servers; `slots` alone says which server owns which slot
+};
+
+enum class ReadFrom : uint8_t {
+  kMaster,         // every command goes to the slot's master
+  kPreferReplica,  // read-only commands go to a replica when one is up, else to the master
+  kReplica,        // read-only commands go to replicas only
+};
+
+struct SlotRange {
+  uint16_t first = 0;
+  uint16_t last = 0;  // inclusive
+  bool operator==(const SlotRange&) const = default;
+};
+
+struct NodeSlots {
+  Endpoint node;
+  std::vector<SlotRange> ranges;  // in file order; no two ranges of any nodes overlap
+  bool operator==(const NodeSlots&) const = default;
+};
+
+// A slot being moved between masters, declared so slotgate expects the ASK redirects from the
+// first request instead of learning the migration from the cluster.
+struct Migration {
+  uint16_t slot = 0;
+  Endpoint from;  // owns `slot` in Config::slots
+  Endpoint to;    // differs from `from`
+  bool operator==(const Migration&) const = default;
+};
+
+// YAML section `timeouts`. Ranges are enforced by the loader (see deploy/slotgate.yaml).
+struct Timeouts {
+  uint32_t connect_ms = 1000;                   // TCP connect to a backend, 1-60000
+  uint32_t backend_request_ms = 5000;           // a backend's reply to a sent request, 1-600000
+  uint32_t client_idle_s = 0;                   // close an idle client; 0 = never; 0-31536000
+  uint32_t redirect_deadline_ms = 2000;         // TRYAGAIN/CLUSTERDOWN retry budget, 1-60000
+  uint32_t topology_refresh_interval_s = 10;    // periodic CLUSTER SHARDS poll, 1-3600
+  uint32_t topology_refresh_debounce_ms = 100;  // min gap between refreshes after MOVED, 0-60000
+  bool operator==(const Timeouts&) const = default;
+};
+
+// YAML section `limits`. Byte sizes accept Redis suffixes in YAML (k, kb, m, mb, g, gb).
+struct Limits {
+  uint32_t max_clients = 10000;                       // 1-1000000
+  uint32_t max_redirects = 5;                         // MOVED/ASK hops per request, 1-64
+  uint64_t max_bulk_length = 512ull << 20;            // one bulk string, 1kb-1024gb
+  uint32_t max_multibulk_length = 1048576;            // arguments per request, 1-2147483647
+  uint32_t max_inline_length = 65536;                 // one inline command line, 1kb-1gb
+  uint64_t client_output_buffer_bytes = 64ull << 20;  // replies queued for a client, 64kb-1024gb
+  uint64_t client_query_buffer_bytes = 1ull << 30;    // unparsed request bytes, 1mb-1024gb,
+                                                      // at least max_bulk_length
+  uint32_t backend_connections_per_node = 1;          // pipelined, per worker per node, 1-64
+  bool operator==(const Limits&) const = default;
+};
+
+struct Config {
+  Endpoint listen{"127.0.0.1", 6380};
+  unsigned workers = 0;             // 0: one per core; at most 256
+  std::optional<Endpoint> metrics;  // Prometheus endpoint, e.g. 127.0.0.1:9380; absent = off
+  std::string log_level = "info";   // trace, debug, info, warn, error, critical, off
+  BackendMode mode = BackendMode::kCluster;
+  std::vector<Endpoint> seeds;        // cluster mode: at least one, no duplicates
+  std::vector<NodeSlots> slots;       // static: covers all 16384 slots; cluster: optional
+                                      // expected table, compared with the live cluster
+  std::vector<Migration> migrations;  // cluster mode only; needs `slots`
+  ReadFrom read_from = ReadFrom::kMaster;
+  Timeouts timeouts;
+  Limits limits;
+  bool operator==(const Config&) const = default;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;  // 1-based; 0 when the error is about the whole file (e.g. unreadable)
+  int column = 0;
+  std::string reason;
+
+  // "file:line:column: reason", or "file: reason" when line is 0.
+  std::string ToString() const;
+  bool operator==(const ConfigError&) const = default;
+};
+
+// Exactly one of the two is set: a config, or at least one error (sorted by position).
+struct LoadResult {
+  std::optional<Config> config;
+  std::vector<ConfigError> errors;
+};
+
+LoadResult LoadConfigFile(const std::string& path);
+// `file_name` only labels the errors.
+LoadResult LoadConfigString(std::string_view yaml, std::string_view file_name);
+
+// The YAML spelling: "cluster"/"static", "master"/"prefer-replica"/"replica".
+std::string_view ToString(BackendMode mode);
+std::string_view ToString(ReadFrom read_from);
+
+}  // namespace slotgate

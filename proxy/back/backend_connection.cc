@@ -1,0 +1,253 @@
+#include "proxy/back/backend_connection.h"
+
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/resp/writer.h"
+
+namespace slotgate {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kIdleBufferKeep = 256 * 1024;
+
+template <typename T>
+uv_handle_t* AsHandle(T* h) {
+  return reinterpret_cast<uv_handle_t*>(h);
+}
+
+}  // namespace
+
+BackendConnection* BackendConnection::Create(uv_loop_t* loop, FlushScheduler* scheduler,
+                                             const Endpoint& endpoint,
+                                             const BackendOptions& options, Owner* owner) {
+  auto* connection = new BackendConnection(loop, scheduler, endpoint, options, owner);
+  connection->Connect();
+  return connection;
+}
+
+BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
+                                     Endpoint endpoint, BackendOptions options, Owner* owner)
+    : loop_(loop),
+      scheduler_(scheduler),
+      endpoint_(std::move(endpoint)),
+      options_(options),
+      owner_(owner) {
+  uv_tcp_init(loop_, &tcp_);
+  uv_timer_init(loop_, &timer_);
+  tcp_.data = this;
+  timer_.data = this;
+  connect_req_.data = this;
+  resolve_req_.data = this;
+  write_req_.data = this;
+  open_handles_ = 2;
+  if (options_.read_only) {
+    std::string readonly;
+    WriteCommand(readonly, {"READONLY"});
+    Send(readonly, nullptr);
+  }
+}
+
+BackendConnection::~BackendConnection() = default;
+
+void BackendConnection::Connect() {
+  uv_timer_start(
+      &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
+      options_.connect_timeout_ms, 0);
+  sockaddr_storage address{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+  if (uv_ip4_addr(endpoint_.host.c_str(), endpoint_.port, v4) == 0 ||
+      uv_ip6_addr(endpoint_.host.c_str(), endpoint_.port, v6) == 0) {
+    OnResolved(0, reinterpret_cast<sockaddr*>(&address));
+    return;
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  resolving_ = true;
+  const std::string port = std::to_string(endpoint_.port);
+  const int rc = uv_getaddrinfo(
+      loop_, &resolve_req_,
+      [](uv_getaddrinfo_t* req, int status, addrinfo* result) {
+        auto* self = static_cast<BackendConnection*>(req->data);
+        self->resolving_ = false;
+        if (self->closing_) {
+          uv_freeaddrinfo(result);
+          if (self->open_handles_ == 0) delete self;  // the handles closed first
+          return;
+        }
+        self->OnResolved(status, status == 0 && result ? result->ai_addr : nullptr);
+        uv_freeaddrinfo(result);
+      },
+      endpoint_.host.c_str(), port.c_str(), &hints);
+  if (rc != 0) {
+    resolving_ = false;
+    OnResolved(rc, nullptr);
+  }
+}
+
+void BackendConnection::OnResolved(int status, const sockaddr* address) {
+  if (status != 0 || !address) {
+    Close(std::string("cannot resolve ") + endpoint_.ToString() + ": " + uv_strerror(status));
+    return;
+  }
+  const int rc = uv_tcp_connect(&connect_req_, &tcp_, address, [](uv_connect_t* req, int s) {
+    static_cast<BackendConnection*>(req->data)->OnConnected(s);
+  });
+  if (rc != 0) {
+    Close(std::string("cannot connect to ") + endpoint_.ToString() + ": " + uv_strerror(rc));
+  }
+}
+
+void BackendConnection::OnConnected(int status) {
+  if (closing_) return;
+  if (status != 0) {
+    Close(std::string("cannot connect to ") + endpoint_.ToString() + ": " + uv_strerror(status));
+    return;
+  }
+  connected_ = true;
+  owner_->OnBackendConnected(this);
+  uv_timer_stop(&timer_);
+  uv_tcp_nodelay(&tcp_, 1);
+  uv_read_start(
+      reinterpret_cast<uv_stream_t*>(&tcp_),
+      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+        auto* self = static_cast<BackendConnection*>(h->data);
+        const std::span<char> space = self->in_.WritableSpace(kReadChunk);
+        *buf = uv_buf_init(space.data(), static_cast<unsigned>(space.size()));
+      },
+      [](uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+        static_cast<BackendConnection*>(s->data)->OnRead(nread);
+      });
+  const uint64_t period = std::max<uint64_t>(10, options_.request_timeout_ms / 4);
+  uv_timer_start(
+      &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
+      period, period);
+  if (!out_.empty()) scheduler_->Schedule(this);
+}
+
+void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
+  if (closing_) {
+    if (handler) handler->OnBackendFailure(false, close_reason_);
+    return;
+  }
+  out_.Append(request);
+  in_flight_.push_back({handler, uv_now(loop_), false});
+  ++unsent_;
+  if (connected_) scheduler_->Schedule(this);
+}
+
+void BackendConnection::Flush() {
+  if (closing_ || !connected_ || writing_ || out_.empty()) return;
+  StartWrite();
+}
+
+void BackendConnection::StartWrite() {
+  std::swap(out_, writing_buffer_);
+  for (size_t i = in_flight_.size() - unsent_; i < in_flight_.size(); ++i) {
+    in_flight_[i].sent = true;
+  }
+  unsent_ = 0;
+  writing_ = true;
+  const std::string_view bytes = writing_buffer_.data();
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
+  const int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
+                          [](uv_write_t* req, int status) {
+                            static_cast<BackendConnection*>(req->data)->OnWritten(status);
+                          });
+  if (rc != 0) {
+    writing_ = false;
+    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(rc));
+  }
+}
+
+void BackendConnection::OnWritten(int status) {
+  writing_ = false;
+  writing_buffer_.Clear();
+  writing_buffer_.ReleaseIfEmpty(kIdleBufferKeep);
+  if (closing_) return;
+  if (status != 0) {
+    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(status));
+    return;
+  }
+  if (!out_.empty()) StartWrite();
+}
+
+void BackendConnection::OnRead(ssize_t nread) {
+  if (nread < 0) {
+    Close(nread == UV_EOF ? "connection closed by " + endpoint_.ToString()
+                          : "read from " + endpoint_.ToString() + " failed: " +
+                                uv_strerror(static_cast<int>(nread)));
+    return;
+  }
+  in_.Commit(static_cast<size_t>(nread));
+  HandleReplies();
+  if (!closing_) in_.ReleaseIfEmpty(kIdleBufferKeep);
+}
+
+void BackendConnection::HandleReplies() {
+  while (!closing_ && !in_.empty()) {
+    ScannedReply reply;
+    const ScanStatus status = scanner_.Scan(in_.data(), &reply);
+    if (status == ScanStatus::kNeedMore) return;
+    if (status == ScanStatus::kProtocolError) {
+      Close("protocol error from " + endpoint_.ToString() + ": " + std::string(scanner_.error()));
+      return;
+    }
+    const std::string_view bytes = in_.data().substr(0, reply.length);
+    if (reply.first_byte == '>') {  // a push is not an answer to any request
+      in_.Consume(reply.length);
+      continue;
+    }
+    if (in_flight_.empty() || !in_flight_.front().sent) {
+      Close("unexpected reply from " + endpoint_.ToString());
+      return;
+    }
+    const InFlight entry = in_flight_.front();
+    in_flight_.pop_front();
+    if (entry.handler) entry.handler->OnBackendReply(bytes, reply);
+    in_.Consume(reply.length);
+  }
+}
+
+void BackendConnection::OnTimer() {
+  if (closing_) return;
+  if (!connected_) {
+    Close("connecting to " + endpoint_.ToString() + " timed out");
+    return;
+  }
+  if (!in_flight_.empty() &&
+      uv_now(loop_) - in_flight_.front().queued_at_ms >= options_.request_timeout_ms) {
+    Close("no reply from " + endpoint_.ToString() + " within " +
+          std::to_string(options_.request_timeout_ms) + " ms");
+  }
+}
+
+void BackendConnection::Close(std::string_view why) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = why;
+  owner_->OnBackendClosed(this);
+  // Fail in order; handlers may send elsewhere, never here (closing_ refuses).
+  while (!in_flight_.empty()) {
+    const InFlight entry = in_flight_.front();
+    in_flight_.pop_front();
+    if (entry.handler) entry.handler->OnBackendFailure(entry.sent, close_reason_);
+  }
+  if (resolving_) uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_req_));
+  const auto on_closed = [](uv_handle_t* h) {
+    static_cast<BackendConnection*>(h->data)->OnHandleClosed();
+  };
+  uv_close(AsHandle(&tcp_), on_closed);
+  uv_close(AsHandle(&timer_), on_closed);
+}
+
+void BackendConnection::OnHandleClosed() {
+  if (--open_handles_ > 0 || resolving_) return;
+  delete this;
+}
+
+}  // namespace slotgate

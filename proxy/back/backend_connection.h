@@ -1,0 +1,114 @@
+// One pipelined TCP connection to a Redis node, shared by many clients of one worker.
+// Requests go out in order and replies come back in order, so a FIFO of in-flight requests
+// matches each reply to its receiver; the entry is popped before the receiver runs, so a
+// receiver may send again (a redirect) or close the connection from inside its callback.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "common/byte_buffer.h"
+#include "common/resp/reply_scanner.h"
+#include "config/config.h"
+#include "proxy/flush_scheduler.h"
+
+namespace slotgate {
+
+// Receives the reply to one request, or its failure. Must stay alive until one of the two runs.
+class ReplyHandler {
+ public:
+  // `reply` is a view into the connection's buffer, valid during the call only.
+  virtual void OnBackendReply(std::string_view reply, const ScannedReply& info) = 0;
+  // `sent`: the request's bytes had been handed to the socket, so the node may have run it.
+  virtual void OnBackendFailure(bool sent, std::string_view reason) = 0;
+
+ protected:
+  ~ReplyHandler() = default;
+};
+
+struct BackendOptions {
+  uint32_t connect_timeout_ms = 1000;
+  uint32_t request_timeout_ms = 5000;
+  bool read_only = false;  // replica reads: send READONLY first
+};
+
+class BackendConnection final : public Flushable {
+ public:
+  class Owner {
+   public:
+    // The connection is closing: forget it. It deletes itself once libuv is done with it.
+    virtual void OnBackendClosed(BackendConnection* connection) = 0;
+    virtual void OnBackendConnected(BackendConnection* connection) = 0;
+
+   protected:
+    ~Owner() = default;
+  };
+
+  static BackendConnection* Create(uv_loop_t* loop, FlushScheduler* scheduler,
+                                   const Endpoint& endpoint, const BackendOptions& options,
+                                   Owner* owner);
+
+  // Queues one whole RESP request; its reply goes to `handler` (nullptr: the reply is read and
+  // dropped, for ASKING and READONLY). Bytes go out at the end of the loop turn.
+  void Send(std::string_view request, ReplyHandler* handler);
+  // Idempotent. Fails every request still in flight with `why`.
+  void Close(std::string_view why);
+
+  const Endpoint& endpoint() const { return endpoint_; }
+  bool closing() const { return closing_; }
+  size_t in_flight() const { return in_flight_.size(); }
+
+  void Flush() override;
+
+ private:
+  struct InFlight {
+    ReplyHandler* handler;  // nullptr: drop the reply
+    uint64_t queued_at_ms;
+    bool sent;
+  };
+
+  BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler, Endpoint endpoint,
+                    BackendOptions options, Owner* owner);
+  ~BackendConnection();  // only the last close callback deletes
+
+  void Connect();
+  void OnResolved(int status, const sockaddr* address);
+  void OnConnected(int status);
+  void OnRead(ssize_t nread);
+  void HandleReplies();
+  void OnWritten(int status);
+  void OnTimer();
+  void StartWrite();
+  void OnHandleClosed();
+
+  uv_loop_t* loop_;
+  FlushScheduler* scheduler_;
+  Endpoint endpoint_;
+  BackendOptions options_;
+  Owner* owner_;
+
+  uv_tcp_t tcp_;
+  uv_connect_t connect_req_;
+  uv_getaddrinfo_t resolve_req_;
+  uv_write_t write_req_;
+  uv_timer_t timer_;  // connect deadline, then the oldest request's deadline
+  int open_handles_ = 0;
+
+  bool connected_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool resolving_ = false;
+  ByteBuffer out_;      // queued, not yet handed to the socket
+  ByteBuffer writing_buffer_;  // handed to uv_write, alive until its callback
+  ByteBuffer in_;
+  ReplyScanner scanner_;
+  std::deque<InFlight> in_flight_;
+  size_t unsent_ = 0;  // trailing entries of in_flight_ whose bytes are still in out_
+  std::string close_reason_;
+};
+
+}  // namespace slotgate

@@ -1,0 +1,76 @@
+#include "proxy/back/backend_pool.h"
+
+#include <algorithm>
+
+namespace slotgate {
+
+BackendPool::BackendPool(uv_loop_t* loop, FlushScheduler* scheduler, BackendPoolOptions options)
+    : loop_(loop), scheduler_(scheduler), options_(options) {}
+
+BackendPool::~BackendPool() { CloseAll("shutting down"); }
+
+BackendPool::Node& BackendPool::NodeFor(const Endpoint& endpoint, bool read_only) {
+  // Look up by reference first: building a NodeKey copies the host, so only a new node pays it.
+  for (auto& [key, node] : nodes_) {
+    if (key.read_only == read_only && key.endpoint == endpoint) return node;
+  }
+  return nodes_[NodeKey{endpoint, read_only}];
+}
+
+BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only) {
+  Node& entry = NodeFor(node, read_only);
+  if (entry.connections.size() >= options_.connections_per_node) {
+    entry.next = (entry.next + 1) % entry.connections.size();
+    return entry.connections[entry.next];
+  }
+  if (uv_now(loop_) < entry.retry_at_ms) {
+    if (!entry.connections.empty()) return entry.connections[0];
+    return nullptr;
+  }
+  BackendOptions options = options_.connection;
+  options.read_only = read_only;
+  BackendConnection* connection =
+      BackendConnection::Create(loop_, scheduler_, node, options, this);
+  // Create may fail synchronously (an unusable address) and close at once.
+  if (connection->closing()) return nullptr;
+  entry.connections.push_back(connection);
+  owners_[connection] = &entry;
+  ++open_;
+  if (options_.open_gauge) options_.open_gauge->Set(open_);
+  return connection;
+}
+
+void BackendPool::OnBackendClosed(BackendConnection* connection) {
+  const auto owner = owners_.find(connection);
+  if (owner == owners_.end()) {
+    // Closed inside Create, before it was registered: count it as a failed attempt.
+    BackOff(NodeFor(connection->endpoint(), false));
+    return;
+  }
+  Node& entry = *owner->second;
+  std::erase(entry.connections, connection);
+  entry.next = 0;
+  BackOff(entry);
+  owners_.erase(owner);
+  --open_;
+  if (options_.open_gauge) options_.open_gauge->Set(open_);
+}
+
+void BackendPool::OnBackendConnected(BackendConnection* connection) {
+  const auto owner = owners_.find(connection);
+  if (owner != owners_.end()) owner->second->backoff_ms = 0;
+}
+
+void BackendPool::BackOff(Node& node) {
+  node.backoff_ms = std::clamp(node.backoff_ms * 2, options_.reconnect_backoff_min_ms,
+                               options_.reconnect_backoff_max_ms);
+  node.retry_at_ms = uv_now(loop_) + node.backoff_ms;
+}
+
+void BackendPool::CloseAll(std::string_view why) {
+  std::vector<BackendConnection*> all;
+  for (const auto& [connection, node] : owners_) all.push_back(connection);
+  for (BackendConnection* connection : all) connection->Close(why);
+}
+
+}  // namespace slotgate

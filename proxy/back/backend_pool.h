@@ -1,0 +1,70 @@
+// A worker's connections to the cluster's nodes: a few pipelined connections per node (or per
+// node and role: replica connections carry READONLY, master ones never do), opened on first
+// use and replaced when they close. A node that just refused a connection is not dialled again
+// before a backoff delay, so a dead node costs one failed connect per delay, not one per request.
+#pragma once
+
+#include <uv.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "proxy/back/backend_connection.h"
+#include "proxy/ops/worker_metrics.h"
+
+namespace slotgate {
+
+struct BackendPoolOptions {
+  BackendOptions connection;
+  uint32_t connections_per_node = 1;
+  uint32_t reconnect_backoff_min_ms = 10;
+  uint32_t reconnect_backoff_max_ms = 1000;
+  RelaxedCounter* open_gauge = nullptr;  // kept equal to the number of open connections
+};
+
+class BackendPool final : public BackendConnection::Owner {
+ public:
+  BackendPool(uv_loop_t* loop, FlushScheduler* scheduler, BackendPoolOptions options);
+  ~BackendPool();
+  BackendPool(const BackendPool&) = delete;
+  BackendPool& operator=(const BackendPool&) = delete;
+
+  // A connection to `node`, or nullptr while the node is in reconnect backoff.
+  BackendConnection* Get(const Endpoint& node, bool read_only = false);
+  // Closes every connection (failing what is in flight).
+  void CloseAll(std::string_view why);
+  size_t open_connections() const { return open_; }
+  void OnBackendClosed(BackendConnection* connection) override;
+  void OnBackendConnected(BackendConnection* connection) override;
+
+ private:
+  struct Node {
+    std::vector<BackendConnection*> connections;
+    size_t next = 0;
+    uint64_t retry_at_ms = 0;  // no new connection before this
+    uint32_t backoff_ms = 0;  // 0 after a success: the next failure waits the minimum
+  };
+  struct NodeKey {
+    Endpoint endpoint;
+    bool read_only;
+    bool operator==(const NodeKey&) const = default;
+  };
+  struct NodeKeyHash {
+    size_t operator()(const NodeKey& k) const {
+      return std::hash<std::string>{}(k.endpoint.host) ^ (size_t{k.endpoint.port} << 1) ^
+             size_t{k.read_only};
+    }
+  };
+  Node& NodeFor(const Endpoint& endpoint, bool read_only);
+  void BackOff(Node& node);
+
+  uv_loop_t* loop_;
+  FlushScheduler* scheduler_;
+  BackendPoolOptions options_;
+  std::unordered_map<NodeKey, Node, NodeKeyHash> nodes_;
+  std::unordered_map<BackendConnection*, Node*> owners_;  // nodes_ never erases: stable
+  size_t open_ = 0;
+};
+
+}  // namespace slotgate

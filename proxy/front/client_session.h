@@ -1,0 +1,86 @@
+// One client connection: reads pipelined requests, hands each to the router and dispatcher,
+// and writes replies strictly in request order, batched into one write per loop turn.
+//
+//   socket -> in_ -> RequestParser -> CommandTable / RouteRequest -> local answer or Dispatch
+//   socket <- out_ <- queue_ (in request order; replies may complete out of order behind it)
+//
+// Memory is bounded: reading pauses while too many requests are pending or too many reply bytes
+// wait for the socket, and resumes when they drain. The object outlives its socket until every
+// request it dispatched has come back, so no backend ever answers into freed memory.
+#pragma once
+
+#include <uv.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/byte_buffer.h"
+#include "common/resp/request_parser.h"
+#include "proxy/dispatch/pending_request.h"
+#include "proxy/flush_scheduler.h"
+#include "proxy/worker_context.h"
+
+namespace slotgate {
+
+class ClientSession final : public ReplyWaiter, public Flushable {
+ public:
+  // Takes an accepted connection from `server`; deletes itself when done.
+  static void Accept(uv_stream_t* server, WorkerContext* context);
+
+  void OnRequestDone(PendingRequest* request, std::string_view reply) override;
+  void Flush() override;
+  // Stops reading and closes the socket (pending requests still complete, unseen).
+  void Close();
+  // Shutdown: reads nothing more, closes once every reply already owed is written.
+  void Drain();
+
+  uint64_t id() const { return id_; }
+  const std::string& name() const { return name_; }
+  std::string PeerAddress() const;
+
+ private:
+  explicit ClientSession(WorkerContext* context);
+  ~ClientSession();
+
+  void StartReading();
+  void OnRead(ssize_t nread);
+  void ProcessInput();
+  void HandleRequest(const Request& request);
+  PendingRequest* NewPending();
+  void AnswerNow(PendingRequest* pending, std::string_view reply);
+  void DrainQueue();
+  void StartWrite();
+  void OnWritten(int status);
+  void UpdateReadPause();
+  void OnHandleClosed();
+  void MaybeDelete();
+
+  WorkerContext* context_;
+  uv_tcp_t tcp_;
+  uv_write_t write_req_;
+  uint64_t id_;
+  std::string name_;
+
+  ByteBuffer in_;
+  RequestParser parser_;
+  Request request_;
+  std::vector<uint32_t> key_positions_;
+
+  std::deque<PendingRequest*> queue_;  // in request order
+  std::vector<std::unique_ptr<PendingRequest>> owned_;
+  std::vector<PendingRequest*> free_;
+  size_t outstanding_ = 0;  // dispatched, not yet answered
+
+  ByteBuffer out_;
+  ByteBuffer writing_buffer_;
+  bool writing_ = false;
+  bool reading_ = false;
+  bool input_stopped_ = false;  // protocol error or QUIT: parse nothing more
+  bool close_when_written_ = false;
+  bool closing_ = false;
+  bool handle_closed_ = false;
+};
+
+}  // namespace slotgate

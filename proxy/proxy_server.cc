@@ -1,0 +1,120 @@
+#include "proxy/proxy_server.h"
+
+#include <spdlog/spdlog.h>
+#include <uv.h>
+
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "proxy/control/topology.h"
+#include "proxy/ops/metrics_exporter.h"
+#include "proxy/worker.h"
+
+namespace slotgate {
+namespace {
+
+// In-flight requests get this long to finish after SIGTERM before their clients are closed.
+constexpr uint64_t kShutdownGraceMs = 5000;
+
+unsigned WorkerCount(const Config& config) {
+  if (config.workers > 0) return config.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+struct ShutdownState {
+  std::vector<std::unique_ptr<Worker>>* workers;
+  Topology* topology;
+  uv_signal_t term;
+  uv_signal_t interrupt;
+  uv_timer_t poll;  // until every worker has finished
+  bool stopping = false;
+};
+
+template <typename T>
+void CloseHandle(T* handle) {
+  uv_close(reinterpret_cast<uv_handle_t*>(handle), nullptr);
+}
+
+void OnWorkersPoll(uv_timer_t* timer) {
+  auto* state = static_cast<ShutdownState*>(timer->data);
+  for (auto& worker : *state->workers) {
+    if (!worker->finished()) return;
+  }
+  // Workers no longer ask for refreshes: the control loop can close.
+  uv_timer_stop(timer);
+  CloseHandle(timer);
+  CloseHandle(&state->term);
+  CloseHandle(&state->interrupt);
+  state->topology->Close();
+}
+
+void OnSignal(uv_signal_t* handle, int signum) {
+  auto* state = static_cast<ShutdownState*>(handle->data);
+  if (state->stopping) return;
+  state->stopping = true;
+  spdlog::info("received signal {}: draining clients", signum);
+  for (auto& worker : *state->workers) worker->Stop(kShutdownGraceMs);
+  uv_timer_start(&state->poll, OnWorkersPoll, 0, 10);
+}
+
+}  // namespace
+
+int RunProxy(const Config& config) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  ProcessState process;
+  process.config = &config;
+  std::vector<std::unique_ptr<Worker>> workers;
+
+  Topology topology(&loop, config, [&](std::shared_ptr<const SlotTable> table) {
+    process.table.store(table);
+    for (auto& worker : workers) worker->PublishTable(table);
+  });
+  process.table.store(topology.InitialTable());
+
+  const auto commands = CommandTable::Recorded();
+  const unsigned count = WorkerCount(config);
+  for (unsigned i = 0; i < count; ++i) {
+    workers.push_back(std::make_unique<Worker>(static_cast<int>(i), config, &process, commands,
+                                               [&topology] { topology.RequestRefresh(); }));
+    process.worker_metrics.push_back(&workers.back()->metrics());
+  }
+
+  MetricsExporter exporter(process, topology.stats());
+  std::string why;
+  if (config.metrics && !exporter.Start(*config.metrics, &why)) {
+    spdlog::critical("{}", why);
+    return 1;
+  }
+  for (auto& worker : workers) {
+    if (!worker->Start(topology.InitialTable(), &why)) {
+      spdlog::critical("{}", why);
+      std::_Exit(1);  // workers already running cannot be unwound cleanly from here
+    }
+  }
+  spdlog::info("slotgate {} listening on {} with {} workers ({} mode){}", SLOTGATE_VERSION,
+               config.listen.ToString(), count, ToString(config.mode),
+               config.metrics ? ", metrics on http://" + config.metrics->ToString() + "/metrics"
+                              : std::string());
+
+  ShutdownState shutdown{&workers, &topology, {}, {}, {}};
+  uv_signal_init(&loop, &shutdown.term);
+  uv_signal_init(&loop, &shutdown.interrupt);
+  uv_timer_init(&loop, &shutdown.poll);
+  shutdown.term.data = &shutdown;
+  shutdown.interrupt.data = &shutdown;
+  shutdown.poll.data = &shutdown;
+  uv_signal_start(&shutdown.term, OnSignal, SIGTERM);
+  uv_signal_start(&shutdown.interrupt, OnSignal, SIGINT);
+
+  topology.Start();
+  uv_run(&loop, UV_RUN_DEFAULT);
+  for (auto& worker : workers) worker->Join();
+  uv_loop_close(&loop);
+  spdlog::info("slotgate stopped");
+  return 0;
+}
+
+}  // namespace slotgate

@@ -1,0 +1,214 @@
+#include "proxy/route/cluster_view.h"
+
+#include <algorithm>
+#include <map>
+
+namespace slotgate {
+namespace {
+
+bool IsText(const RespValue* v) {
+  return v && (v->type == RespValue::Type::kBulkString ||
+               v->type == RespValue::Type::kSimpleString);
+}
+bool IsInteger(const RespValue* v) { return v && v->type == RespValue::Type::kInteger; }
+bool IsList(const RespValue* v) {
+  return v && (v->type == RespValue::Type::kArray || v->type == RespValue::Type::kSet);
+}
+
+std::optional<SlotRange> MakeRange(int64_t first, int64_t last) {
+  if (first < 0 || last < first || last >= kSlotCount) return std::nullopt;
+  return SlotRange{static_cast<uint16_t>(first), static_cast<uint16_t>(last)};
+}
+
+// A node entry of CLUSTER SHARDS: the endpoint clients should use, else the ip.
+std::optional<Endpoint> ShardNodeEndpoint(const RespValue& node, const Endpoint& asked) {
+  const RespValue* port = node.MapGet("port");
+  if (!IsInteger(port) || port->integer <= 0 || port->integer > 65535) return std::nullopt;
+  std::string host;
+  for (const char* field : {"endpoint", "ip"}) {
+    const RespValue* v = node.MapGet(field);
+    if (IsText(v) && !v->str.empty() && v->str != "?") {
+      host = v->str;
+      break;
+    }
+  }
+  if (host.empty()) host = asked.host;
+  return Endpoint{host, static_cast<uint16_t>(port->integer)};
+}
+
+}  // namespace
+
+std::optional<ClusterView> ParseClusterShards(const RespValue& reply, const Endpoint& asked,
+                                              std::string* why) {
+  if (!IsList(&reply)) {
+    *why = "CLUSTER SHARDS reply is not an array";
+    return std::nullopt;
+  }
+  ClusterView view;
+  for (const RespValue& shard : reply.elements) {
+    const RespValue* slots = shard.MapGet("slots");
+    const RespValue* nodes = shard.MapGet("nodes");
+    if (!IsList(slots) || !IsList(nodes) || slots->elements.size() % 2 != 0) {
+      *why = "CLUSTER SHARDS entry without slots and nodes";
+      return std::nullopt;
+    }
+    ViewShard out;
+    bool has_master = false;
+    for (const RespValue& node : nodes->elements) {
+      const std::optional<Endpoint> endpoint = ShardNodeEndpoint(node, asked);
+      const RespValue* role = node.MapGet("role");
+      const RespValue* health = node.MapGet("health");
+      if (!endpoint || !IsText(role)) {
+        *why = "CLUSTER SHARDS node without port or role";
+        return std::nullopt;
+      }
+      const bool online = !IsText(health) || health->str == "online";
+      if (role->str == "master") {
+        out.master = *endpoint;
+        has_master = true;
+      } else if (online) {
+        out.replicas.push_back(*endpoint);
+      }
+    }
+    for (size_t i = 0; i < slots->elements.size(); i += 2) {
+      const RespValue& first = slots->elements[i];
+      const RespValue& last = slots->elements[i + 1];
+      if (!IsInteger(&first) || !IsInteger(&last)) {
+        *why = "CLUSTER SHARDS slot bound is not an integer";
+        return std::nullopt;
+      }
+      const std::optional<SlotRange> range = MakeRange(first.integer, last.integer);
+      if (!range) {
+        *why = "CLUSTER SHARDS slot range out of bounds";
+        return std::nullopt;
+      }
+      out.ranges.push_back(*range);
+    }
+    // A shard without slots (a fresh or emptied master) still matters for its replicas.
+    if (has_master) view.shards.push_back(std::move(out));
+  }
+  return view;
+}
+
+std::optional<ClusterView> ParseClusterSlots(const RespValue& reply, const Endpoint& asked,
+                                             std::string* why) {
+  if (!IsList(&reply)) {
+    *why = "CLUSTER SLOTS reply is not an array";
+    return std::nullopt;
+  }
+  const auto node_endpoint = [&](const RespValue& node) -> std::optional<Endpoint> {
+    if (!IsList(&node) || node.elements.size() < 2 || !IsText(&node.elements[0]) ||
+        !IsInteger(&node.elements[1]) || node.elements[1].integer <= 0 ||
+        node.elements[1].integer > 65535) {
+      return std::nullopt;
+    }
+    const std::string& host = node.elements[0].str;
+    return Endpoint{host.empty() || host == "?" ? asked.host : host,
+                    static_cast<uint16_t>(node.elements[1].integer)};
+  };
+  ClusterView view;
+  for (const RespValue& entry : reply.elements) {
+    if (!IsList(&entry) || entry.elements.size() < 3 || !IsInteger(&entry.elements[0]) ||
+        !IsInteger(&entry.elements[1])) {
+      *why = "CLUSTER SLOTS entry malformed";
+      return std::nullopt;
+    }
+    const std::optional<SlotRange> range =
+        MakeRange(entry.elements[0].integer, entry.elements[1].integer);
+    const std::optional<Endpoint> master = node_endpoint(entry.elements[2]);
+    if (!range || !master) {
+      *why = "CLUSTER SLOTS entry malformed";
+      return std::nullopt;
+    }
+    auto shard = std::find_if(view.shards.begin(), view.shards.end(),
+                              [&](const ViewShard& s) { return s.master == *master; });
+    if (shard == view.shards.end()) {
+      view.shards.push_back(ViewShard{*master, {}, {}});
+      shard = view.shards.end() - 1;
+      for (size_t i = 3; i < entry.elements.size(); ++i) {
+        if (std::optional<Endpoint> replica = node_endpoint(entry.elements[i])) {
+          shard->replicas.push_back(*replica);
+        }
+      }
+    }
+    shard->ranges.push_back(*range);
+  }
+  return view;
+}
+
+std::shared_ptr<const SlotTable> MergeViews(const std::vector<ClusterView>& views,
+                                            uint64_t version) {
+  // votes[slot]: (view index of the first vote, master) -> count, kept small: a handful of views.
+  std::vector<std::vector<std::pair<const ViewShard*, int>>> votes(kSlotCount);
+  for (const ClusterView& view : views) {
+    for (const ViewShard& shard : view.shards) {
+      for (const SlotRange& range : shard.ranges) {
+        for (uint32_t slot = range.first; slot <= range.last; ++slot) {
+          auto& ballot = votes[slot];
+          const auto it = std::find_if(ballot.begin(), ballot.end(), [&](const auto& vote) {
+            return vote.first->master == shard.master;
+          });
+          if (it == ballot.end()) {
+            ballot.emplace_back(&shard, 1);
+          } else {
+            ++it->second;
+          }
+        }
+      }
+    }
+  }
+  SlotTableBuilder builder;
+  // Masters first, in the order the views list them, so shard order is stable across refreshes.
+  for (const ClusterView& view : views) {
+    for (const ViewShard& shard : view.shards) {
+      const size_t index = builder.AddShard(shard.master);
+      for (const Endpoint& replica : shard.replicas) builder.AddReplica(index, replica);
+    }
+  }
+  for (uint32_t slot = 0; slot < kSlotCount; ++slot) {
+    const auto& ballot = votes[slot];
+    if (ballot.empty()) continue;
+    const auto winner = std::max_element(
+        ballot.begin(), ballot.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto s = static_cast<uint16_t>(slot);
+    builder.Assign({s, s}, builder.AddShard(winner->first->master));
+  }
+  return builder.Build(version);
+}
+
+std::vector<std::string> DescribeDrift(const SlotTable& configured, const SlotTable& live) {
+  std::vector<std::string> drift;
+  const auto owner_text = [](const Shard* shard) {
+    return shard ? shard->master.ToString() : std::string("no owner");
+  };
+  uint32_t start = 0;
+  while (start < kSlotCount) {
+    const Shard* want = configured.ShardForSlot(static_cast<uint16_t>(start));
+    const Shard* have = live.ShardForSlot(static_cast<uint16_t>(start));
+    uint32_t end = start;
+    while (end + 1 < kSlotCount &&
+           configured.ShardForSlot(static_cast<uint16_t>(end + 1)) == want &&
+           live.ShardForSlot(static_cast<uint16_t>(end + 1)) == have) {
+      ++end;
+    }
+    const bool differ = (want == nullptr) != (have == nullptr) ||
+                        (want && have && !(want->master == have->master));
+    // Slots the config leaves out are not an expectation, so not drift.
+    if (want && differ) {
+      drift.push_back("slots " + std::to_string(start) + "-" + std::to_string(end) +
+                      ": configured " + owner_text(want) + ", cluster has " + owner_text(have));
+    }
+    start = end + 1;
+  }
+  for (const SlotMigration& m : configured.migrations()) {
+    const SlotMigration* actual = live.MigrationOf(m.slot);
+    if (!actual || !(actual->from == m.from) || !(actual->to == m.to)) {
+      drift.push_back("slot " + std::to_string(m.slot) + ": configured migrating from " +
+                      m.from.ToString() + " to " + m.to.ToString() +
+                      ", cluster shows no such migration");
+    }
+  }
+  return drift;
+}
+
+}  // namespace slotgate

@@ -1,0 +1,45 @@
+// Where one request goes, decided from a slot-table snapshot alone: slotgate's version of
+// Redis's getNodeByQuery. Pure (no sockets, no libuv), so every outcome is unit-tested.
+//
+// Outcomes, in the order they are checked:
+//   policy kLocal / kTransaction / kPubSub / kRefused  -> answered by the session (kLocal),
+//                                                          or refused with the policy's reason
+//   policy kAllMasters / kAllNodes                     -> kFanOut
+//   no keys                                            -> kAnyMaster
+//   keys in several slots                              -> kError CROSSSLOT
+//   one slot, no owner                                 -> kUnserved (refresh, then CLUSTERDOWN)
+//   one slot, owned                                    -> kSlot: the master, or a replica for a
+//                                                         read-only command when read_from allows
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/commands/command_info.h"
+#include "common/commands/command_policy.h"
+#include "config/config.h"
+#include "proxy/route/slot_table.h"
+
+namespace slotgate {
+
+struct Route {
+  enum class Kind : uint8_t { kSlot, kAnyMaster, kFanOut, kLocal, kUnserved, kError };
+  Kind kind = Kind::kError;
+  int slot = -1;                 // kSlot, kUnserved
+  const Shard* shard = nullptr;  // kSlot
+  bool to_replica = false;       // kSlot: read_from sends this read to a replica
+  std::string_view error;        // kError: one of errors.h, or a policy's reason
+};
+
+struct RouteContext {
+  ReadFrom read_from = ReadFrom::kMaster;
+  // Reused between calls so routing allocates nothing once warm.
+  std::vector<uint32_t>* key_positions = nullptr;
+};
+
+Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
+                   std::span<const std::string_view> args, const RouteContext& context);
+
+}  // namespace slotgate

@@ -1,0 +1,153 @@
+#include "proxy/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "proxy/front/client_session.h"
+
+namespace slotgate {
+namespace {
+
+uv_loop_t* InitLoop(uv_loop_t* loop) {
+  uv_loop_init(loop);
+  return loop;
+}
+
+BackendPoolOptions PoolOptions(const Config& config, WorkerMetrics* metrics) {
+  BackendPoolOptions options;
+  options.open_gauge = &metrics->backend_connections;
+  options.connection.connect_timeout_ms = config.timeouts.connect_ms;
+  options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
+  options.connections_per_node = config.limits.backend_connections_per_node;
+  return options;
+}
+
+template <typename T>
+uv_handle_t* AsHandle(T* h) {
+  return reinterpret_cast<uv_handle_t*>(h);
+}
+
+}  // namespace
+
+Worker::Worker(int index, const Config& config, ProcessState* process,
+               std::shared_ptr<const CommandTable> commands, std::function<void()> request_refresh)
+    : index_(index),
+      config_(config),
+      scheduler_(InitLoop(&loop_)),
+      metrics_(*commands),
+      pool_(&loop_, &scheduler_, PoolOptions(config, &metrics_)),
+      dispatcher_(&loop_, &pool_, config, &metrics_, std::move(request_refresh)) {
+  context_.loop = &loop_;
+  context_.scheduler = &scheduler_;
+  context_.dispatcher = &dispatcher_;
+  context_.commands = std::move(commands);
+  context_.config = &config_;
+  context_.process = process;
+  context_.metrics = &metrics_;
+  uv_async_init(&loop_, &table_async_,
+                [](uv_async_t* a) { static_cast<Worker*>(a->data)->OnTableAsync(); });
+  uv_async_init(&loop_, &stop_async_,
+                [](uv_async_t* a) { static_cast<Worker*>(a->data)->OnStopAsync(); });
+  table_async_.data = this;
+  stop_async_.data = this;
+  uv_timer_init(&loop_, &grace_timer_);
+  uv_timer_init(&loop_, &drain_check_);
+  grace_timer_.data = this;
+  drain_check_.data = this;
+}
+
+Worker::~Worker() {
+  Join();
+  uv_loop_close(&loop_);
+}
+
+bool Worker::Start(std::shared_ptr<const SlotTable> table, std::string* why) {
+  dispatcher_.SetTable(std::move(table));
+  listener_ = Listener::Create(&loop_, [this](uv_stream_t* server) {
+    ClientSession::Accept(server, &context_);
+  });
+  if (!listener_->Listen(config_.listen, why)) {
+    listener_->Close();
+    listener_ = nullptr;
+    return false;
+  }
+  thread_ = std::thread([this] { Run(); });
+  return true;
+}
+
+void Worker::Run() {
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  spdlog::debug("worker {} stopped", index_);
+  finished_ = true;
+}
+
+void Worker::PublishTable(std::shared_ptr<const SlotTable> table) {
+  {
+    std::lock_guard lock(mutex_);
+    next_table_ = std::move(table);
+  }
+  uv_async_send(&table_async_);
+}
+
+void Worker::OnTableAsync() {
+  std::shared_ptr<const SlotTable> table;
+  {
+    std::lock_guard lock(mutex_);
+    table.swap(next_table_);
+  }
+  if (table) dispatcher_.SetTable(std::move(table));
+}
+
+void Worker::Stop(uint64_t grace_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    grace_ms_ = grace_ms;
+  }
+  uv_async_send(&stop_async_);
+}
+
+void Worker::OnStopAsync() {
+  if (stopping_) return;
+  stopping_ = true;
+  context_.draining = true;
+  if (listener_) listener_->Close();
+  listener_ = nullptr;
+  const std::vector<ClientSession*> sessions(context_.sessions.begin(), context_.sessions.end());
+  for (ClientSession* session : sessions) session->Drain();
+  uint64_t grace = 0;
+  {
+    std::lock_guard lock(mutex_);
+    grace = grace_ms_;
+  }
+  // Past the grace period, whatever is still open is closed.
+  uv_timer_start(
+      &grace_timer_,
+      [](uv_timer_t* t) {
+        auto* self = static_cast<Worker*>(t->data);
+        const std::vector<ClientSession*> left(self->context_.sessions.begin(),
+                                               self->context_.sessions.end());
+        for (ClientSession* session : left) session->Close();
+        self->pool_.CloseAll("shutting down");
+      },
+      grace, 0);
+  uv_timer_start(
+      &drain_check_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->FinishIfIdle(); }, 0,
+      10);
+}
+
+void Worker::FinishIfIdle() {
+  if (!context_.sessions.empty()) return;
+  uv_timer_stop(&drain_check_);
+  pool_.CloseAll("shutting down");
+  dispatcher_.Close();
+  scheduler_.Close();
+  uv_close(AsHandle(&table_async_), nullptr);
+  uv_close(AsHandle(&stop_async_), nullptr);
+  uv_close(AsHandle(&grace_timer_), nullptr);
+  uv_close(AsHandle(&drain_check_), nullptr);
+}
+
+void Worker::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace slotgate

@@ -1,0 +1,49 @@
+// What every part of one worker reaches through a single pointer: its loop, its dispatcher,
+// the command table, the config, and the few process-wide facts (start time, client ids,
+// every worker's metrics) that INFO and CLIENT report.
+#pragma once
+
+#include <uv.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include "common/commands/command_table.h"
+#include "config/config.h"
+#include "proxy/flush_scheduler.h"
+#include "proxy/ops/worker_metrics.h"
+#include "proxy/route/slot_table.h"
+
+namespace slotgate {
+
+class ClientSession;
+class RequestDispatcher;
+
+// Shared by all workers; written before they start, or through atomics.
+struct ProcessState {
+  const Config* config = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::atomic<uint64_t> next_client_id{1};
+  std::atomic<int64_t> connected_clients{0};
+  std::vector<const WorkerMetrics*> worker_metrics;  // filled before workers start
+  // The control thread's newest table, for INFO and metrics (never read on the request path).
+  std::atomic<std::shared_ptr<const SlotTable>> table;
+};
+
+struct WorkerContext {
+  uv_loop_t* loop = nullptr;
+  FlushScheduler* scheduler = nullptr;
+  RequestDispatcher* dispatcher = nullptr;
+  std::shared_ptr<const CommandTable> commands;
+  const Config* config = nullptr;
+  ProcessState* process = nullptr;
+  WorkerMetrics* metrics = nullptr;
+  std::unordered_set<ClientSession*> sessions;
+  bool draining = false;  // shutting down: sessions close once their replies are written
+};
+
+}  // namespace slotgate

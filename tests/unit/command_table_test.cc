@@ -1,0 +1,132 @@
+#include "common/commands/command_table.h"
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+#include <vector>
+
+#include "common/commands/command_policy.h"
+
+namespace slotgate {
+namespace {
+
+using Status = CommandLookup::Status;
+
+CommandLookup Find(std::vector<std::string_view> args) {
+  return CommandTable::Recorded()->Find(args);
+}
+
+TEST(CommandTable, RecordedReplyHoldsEveryRedis70Command) {
+  const auto table = CommandTable::Recorded();
+  EXPECT_EQ(table->size(), 240u);
+  size_t with_subcommands = 0;
+  for (const auto& [name, cmd] : table->commands()) with_subcommands += cmd.subcommands.size();
+  EXPECT_EQ(table->size() + with_subcommands, 366u);
+}
+
+TEST(CommandTable, NamesResolveCaseInsensitively) {
+  const CommandLookup lookup = Find({"gEt", "k"});
+  ASSERT_EQ(lookup.status, Status::kFound);
+  EXPECT_EQ(lookup.command->name, "get");
+  EXPECT_EQ(lookup.command->arity, 2);
+  EXPECT_TRUE(lookup.command->Has(kCmdReadonly));
+  EXPECT_TRUE(lookup.command->Has(kCmdFast));
+  EXPECT_FALSE(lookup.command->Has(kCmdWrite));
+}
+
+TEST(CommandTable, SubcommandsResolveToTheirOwnEntry) {
+  const CommandLookup lookup = Find({"CONFIG", "get", "maxmemory"});
+  ASSERT_EQ(lookup.status, Status::kFound);
+  EXPECT_EQ(lookup.command->name, "config|get");
+  EXPECT_EQ(lookup.command->arity, -3);
+  EXPECT_TRUE(lookup.command->Has(kCmdAdmin));
+}
+
+TEST(CommandTable, ContainerWithoutSubcommandResolvesToTheContainer) {
+  const CommandLookup lookup = Find({"object"});
+  ASSERT_EQ(lookup.status, Status::kFound);
+  EXPECT_EQ(lookup.command->name, "object");
+  EXPECT_FALSE(lookup.command->ArityAllows(1));
+}
+
+TEST(CommandTable, UnknownSubcommandIsReported) {
+  const CommandLookup lookup = Find({"config", "nonsense"});
+  EXPECT_EQ(lookup.status, Status::kUnknownSubcommand);
+  EXPECT_EQ(lookup.command->name, "config");
+}
+
+TEST(CommandTable, UnknownAndOverlongNamesAreUnknown) {
+  EXPECT_EQ(Find({"nosuchcommand"}).status, Status::kUnknownCommand);
+  EXPECT_EQ(Find({std::string_view(std::string(200, 'a'))}).status, Status::kUnknownCommand);
+  EXPECT_EQ(Find({}).status, Status::kUnknownCommand);
+}
+
+TEST(CommandTable, ArityFollowsRedisConvention) {
+  const CommandInfo* set = Find({"set"}).command;
+  EXPECT_FALSE(set->ArityAllows(2));
+  EXPECT_TRUE(set->ArityAllows(3));
+  EXPECT_TRUE(set->ArityAllows(7));
+  const CommandInfo* get = Find({"get"}).command;
+  EXPECT_FALSE(get->ArityAllows(3));
+}
+
+TEST(CommandTable, KeySpecsAreParsed) {
+  const CommandInfo* xread = Find({"xread"}).command;
+  ASSERT_EQ(xread->key_specs.size(), 1u);
+  const KeySpec& spec = xread->key_specs[0];
+  EXPECT_EQ(spec.begin, KeySpec::Begin::kKeyword);
+  EXPECT_EQ(spec.keyword, "STREAMS");
+  EXPECT_EQ(spec.startfrom, 1);
+  EXPECT_EQ(spec.find, KeySpec::Find::kRange);
+  EXPECT_EQ(spec.lastkey, -1);
+  EXPECT_EQ(spec.limit, 2);
+  EXPECT_EQ(spec.flags, kKeyRO | kKeyAccess);
+}
+
+TEST(CommandTable, MalformedEntriesAreSkippedAndCounted) {
+  RespValue reply;
+  reply.type = RespValue::Type::kArray;
+  RespValue bad;
+  bad.type = RespValue::Type::kInteger;
+  reply.elements.push_back(bad);
+  size_t skipped = 0;
+  const auto table = CommandTable::FromReply(reply, &skipped);
+  EXPECT_EQ(table->size(), 0u);
+  EXPECT_EQ(skipped, 1u);
+}
+
+TEST(CommandPolicy, MultiKeyCommandsThatSurviveSplittingAreSplit) {
+  for (const char* name : {"mget", "mset", "del", "unlink", "exists", "touch"}) {
+    EXPECT_EQ(PolicyFor(*Find({name}).command).policy, CommandPolicy::kSplitBySlot) << name;
+  }
+  EXPECT_EQ(PolicyFor(*Find({"msetnx"}).command).policy, CommandPolicy::kRouteBySlot);
+}
+
+TEST(CommandPolicy, KeyedCommandsRouteBySlotAndKeylessOnesGoToAnyMaster) {
+  EXPECT_EQ(PolicyFor(*Find({"get"}).command).policy, CommandPolicy::kRouteBySlot);
+  EXPECT_EQ(PolicyFor(*Find({"eval"}).command).policy, CommandPolicy::kRouteBySlot);
+  EXPECT_EQ(PolicyFor(*Find({"time"}).command).policy, CommandPolicy::kAnyMaster);
+}
+
+TEST(CommandPolicy, ClusterCommandsAreRefusedAsByANonClusterServer) {
+  const PolicyDecision decision = PolicyFor(*Find({"cluster", "nodes"}).command);
+  EXPECT_EQ(decision.policy, CommandPolicy::kRefused);
+  EXPECT_EQ(decision.reason, "ERR This instance has cluster support disabled");
+}
+
+TEST(CommandPolicy, WholeKeyspaceCommandsFanOut) {
+  EXPECT_EQ(PolicyFor(*Find({"dbsize"}).command).policy, CommandPolicy::kAllMasters);
+  EXPECT_EQ(PolicyFor(*Find({"script", "load", "x"}).command).policy, CommandPolicy::kAllMasters);
+  EXPECT_EQ(PolicyFor(*Find({"config", "set", "a", "b"}).command).policy,
+            CommandPolicy::kAllNodes);
+}
+
+TEST(CommandPolicy, ConnectionCommandsAreAnsweredLocally) {
+  for (const auto& args : std::vector<std::vector<std::string_view>>{
+           {"ping"}, {"select", "0"}, {"client", "setname", "x"}, {"command", "count"}}) {
+    EXPECT_EQ(PolicyFor(*Find(args).command).policy, CommandPolicy::kLocal) << args[0];
+  }
+}
+
+}  // namespace
+}  // namespace slotgate
