@@ -1,5 +1,6 @@
 // The public entry points: text or file in, a Config or every error out. This is the config
 // boundary of the house style: yaml-cpp's exceptions stop here and become file:line errors.
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -29,6 +30,9 @@ LoadResult LoadConfigString(std::string_view yaml, std::string_view file_name) {
       ReadConfig(root, &config, &source, &diagnostics);
       if (diagnostics.empty() || root.IsMap()) ValidateConfig(config, source, &diagnostics);
     }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own text for this is "bad file".
+    diagnostics.Add(PositionOf(e.mark), "invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     diagnostics.Add(PositionOf(e.mark), "invalid YAML: " + e.msg);
   }

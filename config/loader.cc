@@ -22,7 +22,7 @@ void ReadNumbers(const YAML::Node& section, Section which, const NumberField<Str
                        ReadNumber(key_node, value, prefix + key, field.min, field.max, field.bytes,
                                   diagnostics);
                    if (!number) return;
-                   // The field table keeps max within the member's type.
+                   // RangesFit (schema.h) guarantees the number fits the member.
                    std::visit(
                        [&](auto member) {
                          using T = std::remove_reference_t<decltype(out->*member)>;

@@ -67,4 +67,16 @@ inline constexpr NumberField<Limits> kLimitFields[] = {
     {"backend_connections_per_node", &Limits::backend_connections_per_node, 1, 64},
 };
 
+// Every range is well formed and fits the member it is stored in, so the loader may narrow.
+template <typename Struct, size_t N>
+constexpr bool RangesFit(const NumberField<Struct> (&fields)[N]) {
+  for (const NumberField<Struct>& field : fields) {
+    const bool narrow = std::holds_alternative<uint32_t Struct::*>(field.member);
+    if (field.min > field.max || field.max > (narrow ? UINT32_MAX : UINT64_MAX)) return false;
+  }
+  return true;
+}
+static_assert(RangesFit(kTimeoutFields));
+static_assert(RangesFit(kLimitFields));
+
 }  // namespace slotgate

@@ -14,7 +14,7 @@ class Flushable {
   virtual void Flush() = 0;
 
  protected:
-  ~Flushable() = default;
+  virtual ~Flushable() = default;
   friend class FlushScheduler;
   bool flush_scheduled_ = false;
 };

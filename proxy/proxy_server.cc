@@ -72,9 +72,13 @@ int RunProxy(const Config& config) {
     process.table.store(table);
     for (auto& worker : workers) worker->PublishTable(table);
   });
-  process.table.store(topology.InitialTable());
+  // Workers start from the cluster's own answers: the first refresh and its COMMAND table.
+  // Nodes that do not answer cost at most the connect and request timeouts.
+  topology.Start();
+  while (!topology.startup_done()) uv_run(&loop, UV_RUN_ONCE);
+  process.table.store(topology.CurrentTable());
 
-  const auto commands = CommandTable::Recorded();
+  const auto commands = topology.Commands();
   const unsigned count = WorkerCount(config);
   for (unsigned i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(static_cast<int>(i), config, &process, commands,
@@ -89,7 +93,7 @@ int RunProxy(const Config& config) {
     return 1;
   }
   for (auto& worker : workers) {
-    if (!worker->Start(topology.InitialTable(), &why)) {
+    if (!worker->Start(topology.CurrentTable(), &why)) {
       spdlog::critical("{}", why);
       std::_Exit(1);  // workers already running cannot be unwound cleanly from here
     }
@@ -109,7 +113,6 @@ int RunProxy(const Config& config) {
   uv_signal_start(&shutdown.term, OnSignal, SIGTERM);
   uv_signal_start(&shutdown.interrupt, OnSignal, SIGINT);
 
-  topology.Start();
   uv_run(&loop, UV_RUN_DEFAULT);
   for (auto& worker : workers) worker->Join();
   uv_loop_close(&loop);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace slotgate {
@@ -66,12 +67,18 @@ struct KeySpec {
   int firstkey = 0;       // kKeynum: first key position, relative to the begin position
 };
 
+// slotgate's decision for a command (defined in command_policy.h), cached on the command when
+// its table is built so routing does not look it up per request.
+enum class CommandPolicy : uint8_t;
+
 struct CommandInfo {
   std::string name;       // lower case; a subcommand's is "container|sub", as Redis names it
   int arity = 0;          // Redis convention: N exact, -N at least N, both counting the name
   uint32_t flags = 0;     // CommandFlag bits
   std::vector<KeySpec> key_specs;
   std::vector<CommandInfo> subcommands;  // sorted by name
+  CommandPolicy policy{};                // set by CommandTable from PolicyFor()
+  std::string_view policy_reason;        // kRefused: the error text
 
   bool Has(CommandFlag flag) const { return (flags & flag) != 0; }
   bool ArityAllows(size_t argc) const {

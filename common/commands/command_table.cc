@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include "common/commands/command_policy.h"
+
 namespace slotgate {
 namespace {
 
@@ -100,6 +102,9 @@ std::optional<CommandInfo> ParseEntry(const RespValue& entry) {
     std::sort(info.subcommands.begin(), info.subcommands.end(),
               [](const CommandInfo& a, const CommandInfo& b) { return a.name < b.name; });
   }
+  const PolicyDecision decision = PolicyFor(info);
+  info.policy = decision.policy;
+  info.policy_reason = decision.reason;
   return info;
 }
 
@@ -122,14 +127,24 @@ std::shared_ptr<const CommandTable> CommandTable::FromReply(const RespValue& rep
   return table;
 }
 
+std::shared_ptr<const CommandTable> CommandTable::FromRawReply(std::string_view bytes) {
+  RespValue reply;
+  size_t consumed = 0;
+  if (DecodeValue(bytes, &consumed, &reply) != DecodeStatus::kOk || consumed != bytes.size() ||
+      reply.type != RespValue::Type::kArray) {
+    return nullptr;
+  }
+  std::shared_ptr<const CommandTable> built = FromReply(reply);
+  if (built->size() == 0) return nullptr;
+  auto table = std::const_pointer_cast<CommandTable>(built);
+  table->raw_reply_.assign(bytes);
+  return table;
+}
+
 std::shared_ptr<const CommandTable> CommandTable::Recorded() {
   static const std::shared_ptr<const CommandTable> recorded = [] {
-    RespValue reply;
-    size_t consumed = 0;
-    if (DecodeValue(kRecordedCommandReply, &consumed, &reply) != DecodeStatus::kOk) {
-      return std::make_shared<const CommandTable>();
-    }
-    return FromReply(reply);
+    std::shared_ptr<const CommandTable> table = FromRawReply(kRecordedCommandReply);
+    return table ? table : std::make_shared<const CommandTable>();
   }();
   return recorded;
 }

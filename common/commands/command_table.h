@@ -30,8 +30,14 @@ class CommandTable {
   // shape Redis 7 documents are skipped and counted in `*skipped` when given.
   static std::shared_ptr<const CommandTable> FromReply(const RespValue& reply,
                                                        size_t* skipped = nullptr);
+  // Decodes a raw COMMAND reply and builds from it, keeping the bytes so slotgate can answer
+  // COMMAND itself. nullptr when the bytes are not one whole RESP reply or name no command.
+  static std::shared_ptr<const CommandTable> FromRawReply(std::string_view bytes);
   // The table from kRecordedCommandReply; built once.
   static std::shared_ptr<const CommandTable> Recorded();
+
+  // The COMMAND reply this table was built from (empty when built from a decoded value).
+  std::string_view raw_reply() const { return raw_reply_; }
 
   // Resolves `args[0]` (and `args[1]` for a container command such as CONFIG or OBJECT),
   // case-insensitively. A container called without a subcommand resolves to the container
@@ -53,6 +59,7 @@ class CommandTable {
 
  private:
   Map commands_;  // by lower-case name
+  std::string raw_reply_;
 };
 
 }  // namespace slotgate

@@ -12,24 +12,14 @@ using resp_internal::ReadHeader;
 
 namespace {
 
+// Every RESP2 and RESP3 type byte except the streamed-string chunk ';' and end '.'.
 bool IsKnownType(char c) {
-  switch (c) {
-    case '+': case '-': case ':': case '$': case '*': case '_': case ',': case '#':
-    case '!': case '=': case '(': case '%': case '~': case '>': case '|':
-      return true;
-    default:
-      return false;
-  }
+  return c != '\0' && std::string_view("+-:$*_,#!=(%~>|").find(c) != std::string_view::npos;
 }
 
 // Types whose header line is a length or a count, hence short.
 bool HasLengthHeader(char c) {
-  switch (c) {
-    case '$': case '!': case '=': case '*': case '%': case '~': case '>': case '|':
-      return true;
-    default:
-      return false;
-  }
+  return c != '\0' && std::string_view("$!=*%~>|").find(c) != std::string_view::npos;
 }
 
 }  // namespace
@@ -125,7 +115,11 @@ bool ReplyScanner::OnHeader(char type, std::string_view text, size_t header_end)
   search_from_ = header_end;
   int64_t n = 0;
   switch (type) {
-    case '+': case '-': case ':': case ',': case '(':
+    case '+':
+    case '-':
+    case ':':
+    case ',':
+    case '(':
       CompleteElement();
       return true;
     case '_':
@@ -136,7 +130,9 @@ bool ReplyScanner::OnHeader(char type, std::string_view text, size_t header_end)
       if (text != "t" && text != "f") return Reject("boolean not t or f");
       CompleteElement();
       return true;
-    case '$': case '!': case '=':
+    case '$':
+    case '!':
+    case '=':
       if (!ParseInt64(text, &n) || n < -1 || (n == -1 && type != '$')) {
         return Reject("invalid bulk length");
       }

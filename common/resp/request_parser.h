@@ -84,11 +84,11 @@ class RequestParser {
   // Progress through the partial request at the start of `in`, as offsets (the caller may move
   // its buffer between calls).
   Stage stage_ = Stage::kIdle;
-  size_t search_from_ = 0;   // where the hunt for the current line's terminator resumes
-  size_t pos_ = 0;           // kBulks: start of the next `$<len>` header or payload
-  size_t args_left_ = 0;     // kBulks: arguments still to read
-  int64_t bulk_length_ = -1; // kBulks: payload length once its header is read
-  size_t high_water_ = 0;    // size of `in` at the last kNeedMore
+  size_t search_from_ = 0;    // where the hunt for the current line's terminator resumes
+  size_t pos_ = 0;            // kBulks: start of the next `$<len>` header or payload
+  size_t args_left_ = 0;      // kBulks: arguments still to read
+  int64_t bulk_length_ = -1;  // kBulks: payload length once its header is read
+  size_t high_water_ = 0;     // size of `in` at the last kNeedMore
   std::vector<std::pair<size_t, size_t>> spans_;  // offset and length of each argument read
 };
 

@@ -164,8 +164,7 @@ const RespValue* RespValue::MapGet(std::string_view key) const {
 }
 
 bool operator==(const RespValue& a, const RespValue& b) {
-  if (a.type != b.type || a.str != b.str || a.integer != b.integer ||
-      a.elements != b.elements) {
+  if (a.type != b.type || a.str != b.str || a.integer != b.integer || a.elements != b.elements) {
     return false;
   }
   return a.dbl == b.dbl || (std::isnan(a.dbl) && std::isnan(b.dbl));

@@ -13,8 +13,20 @@ namespace slotgate {
 
 struct RespValue {
   enum class Type : uint8_t {
-    kSimpleString, kError, kInteger, kBulkString, kNull, kArray, kMap, kSet, kPush, kDouble,
-    kBoolean, kBigNumber, kVerbatim, kBlobError
+    kSimpleString,
+    kError,
+    kInteger,
+    kBulkString,
+    kNull,
+    kArray,
+    kMap,
+    kSet,
+    kPush,
+    kDouble,
+    kBoolean,
+    kBigNumber,
+    kVerbatim,
+    kBlobError
   };
   Type type = Type::kNull;
   // Strings, errors, big numbers, verbatim text (without its "txt:" prefix), a double's text.

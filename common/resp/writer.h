@@ -18,9 +18,9 @@ void WriteSimpleString(std::string& out, std::string_view text);
 void WriteError(std::string& out, std::string_view text);  // text as in errors.h, without '-'
 void WriteInteger(std::string& out, int64_t value);
 void WriteBulkString(std::string& out, std::string_view bytes);
-void WriteNullBulk(std::string& out);                       // $-1
+void WriteNullBulk(std::string& out);                      // $-1
 void WriteArrayHeader(std::string& out, size_t elements);  // then write the elements
-void WriteNullArray(std::string& out);                      // *-1
+void WriteNullArray(std::string& out);                     // *-1
 
 // RESP3.
 void WriteNull(std::string& out);  // _

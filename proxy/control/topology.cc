@@ -73,6 +73,35 @@ class Topology::Query final : public ReplyHandler {
   std::optional<ClusterView> view_;
 };
 
+// Asks one node for COMMAND; on failure the next source is tried.
+class Topology::CommandQuery final : public ReplyHandler {
+ public:
+  CommandQuery(Topology* owner, size_t index) : owner_(owner), index_(index) {}
+
+  void Send(const Endpoint& node) {
+    BackendConnection* connection = owner_->pool_.Get(node);
+    if (!connection) return owner_->FetchCommands(index_ + 1);
+    std::string request;
+    WriteCommand(request, {"COMMAND"});
+    connection->Send(request, this);
+  }
+
+  void OnBackendReply(std::string_view reply, const ScannedReply&) override {
+    std::shared_ptr<const CommandTable> table = CommandTable::FromRawReply(reply);
+    if (!table) return owner_->FetchCommands(index_ + 1);
+    spdlog::info("command table: {} commands from {}", table->size(),
+                 owner_->command_sources_[index_].ToString());
+    owner_->commands_ = std::move(table);
+    owner_->commands_done_ = true;
+  }
+
+  void OnBackendFailure(bool, std::string_view) override { owner_->FetchCommands(index_ + 1); }
+
+ private:
+  Topology* owner_;
+  size_t index_;
+};
+
 Topology::Topology(uv_loop_t* loop, const Config& config, Publish publish)
     : loop_(loop),
       config_(config),
@@ -80,7 +109,8 @@ Topology::Topology(uv_loop_t* loop, const Config& config, Publish publish)
       scheduler_(loop),
       pool_(loop, &scheduler_, ControlPoolOptions(config)),
       configured_(SlotTableFromConfig(config, 1)),
-      current_(configured_) {
+      current_(configured_),
+      commands_(CommandTable::Recorded()) {
   stats_.version = 1;
   uv_async_init(loop_, &refresh_async_,
                 [](uv_async_t* a) { static_cast<Topology*>(a->data)->OnRefreshAsync(); });
@@ -94,12 +124,35 @@ Topology::Topology(uv_loop_t* loop, const Config& config, Publish publish)
 Topology::~Topology() = default;
 
 void Topology::Start() {
-  if (config_.mode == BackendMode::kStatic) return;  // the configured table is the truth
+  command_sources_ = config_.seeds;
+  for (const NodeSlots& node : config_.slots) command_sources_.push_back(node.node);
+  FetchCommands(0);
+  if (config_.mode == BackendMode::kStatic) {  // the configured table is the truth
+    first_refresh_done_ = true;
+    return;
+  }
   RefreshNow();
   const uint64_t interval = uint64_t{config_.timeouts.topology_refresh_interval_s} * 1000;
   uv_timer_start(
       &interval_timer_, [](uv_timer_t* t) { static_cast<Topology*>(t->data)->RefreshNow(); },
       interval, interval);
+}
+
+void Topology::FetchCommands(size_t next_node) {
+  // The previous query (if any) is the caller: keep it alive until its callback returns.
+  if (next_node >= command_sources_.size()) {
+    if (!commands_done_) {
+      spdlog::warn("command table: no backend answered COMMAND; using the built-in Redis 7.0 "
+                   "table");
+    }
+    commands_done_ = true;
+    return;
+  }
+  auto query = std::make_unique<CommandQuery>(this, next_node);
+  CommandQuery* sending = query.get();
+  retired_command_queries_.push_back(std::move(command_query_));
+  command_query_ = std::move(query);
+  sending->Send(command_sources_[next_node]);
 }
 
 void Topology::RequestRefresh() {
@@ -152,6 +205,7 @@ void Topology::Finish() {
     if (query->view()) views.push_back(*query->view());
   }
   in_progress_ = false;
+  first_refresh_done_ = true;
   ++stats_.refreshes;
   if (views.empty()) {
     ++stats_.refresh_failures;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/commands/command_table.h"
 #include "config/config.h"
 #include "proxy/back/backend_pool.h"
 #include "proxy/route/cluster_view.h"
@@ -37,10 +38,15 @@ class Topology {
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
 
-  // The table to start from: the configured one (static mode's authority; in cluster mode a
-  // first guess until the cluster answers).
-  std::shared_ptr<const SlotTable> InitialTable() const { return current_; }
+  // Sends the first refresh and asks the backends for their COMMAND table.
   void Start();
+  // Both have answered or failed: workers may start with CurrentTable() and Commands().
+  bool startup_done() const { return first_refresh_done_ && commands_done_; }
+  // Static mode: the configured table, the authority. Cluster mode: the configured table as a
+  // first guess until the cluster answers, then the cluster's.
+  std::shared_ptr<const SlotTable> CurrentTable() const { return current_; }
+  // The backends' own command table (modules and newer commands included), else the recorded one.
+  std::shared_ptr<const CommandTable> Commands() const { return commands_; }
   // Thread-safe.
   void RequestRefresh();
   void Close();
@@ -48,6 +54,8 @@ class Topology {
 
  private:
   class Query;
+  class CommandQuery;
+  void FetchCommands(size_t next_node);
   void OnRefreshAsync();
   void RefreshNow();
   void OnQueryDone();
@@ -74,6 +82,12 @@ class Topology {
   uint64_t last_refresh_ms_ = 0;
   std::vector<std::unique_ptr<Query>> queries_;
   size_t queries_left_ = 0;
+  bool first_refresh_done_ = false;
+  bool commands_done_ = false;
+  std::vector<Endpoint> command_sources_;
+  std::unique_ptr<CommandQuery> command_query_;
+  std::vector<std::unique_ptr<CommandQuery>> retired_command_queries_;  // at most one per source
+  std::shared_ptr<const CommandTable> commands_;
 };
 
 }  // namespace slotgate

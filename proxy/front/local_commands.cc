@@ -249,7 +249,7 @@ LocalAnswer AnswerLocally(const CommandInfo& cmd, Args args, const LocalSession&
     session.name->clear();
     WriteSimpleString(*reply, "RESET");
   } else if (name == "command") {
-    reply->append(kRecordedCommandReply);
+    reply->append(context.commands->raw_reply());
   } else if (name == "command|count") {
     WriteInteger(*reply, static_cast<int64_t>(context.commands->size()));
   } else if (name.starts_with("client|")) {

@@ -97,12 +97,14 @@ std::optional<ClusterView> ParseClusterSlots(const RespValue& reply, const Endpo
     return std::nullopt;
   }
   const auto node_endpoint = [&](const RespValue& node) -> std::optional<Endpoint> {
-    if (!IsList(&node) || node.elements.size() < 2 || !IsText(&node.elements[0]) ||
-        !IsInteger(&node.elements[1]) || node.elements[1].integer <= 0 ||
-        node.elements[1].integer > 65535) {
+    // The host is NULL when the node does not know its own endpoint.
+    const RespValue& host_value = node.elements.empty() ? node : node.elements[0];
+    const bool host_ok = IsText(&host_value) || host_value.type == RespValue::Type::kNull;
+    if (!IsList(&node) || node.elements.size() < 2 || !host_ok || !IsInteger(&node.elements[1]) ||
+        node.elements[1].integer <= 0 || node.elements[1].integer > 65535) {
       return std::nullopt;
     }
-    const std::string& host = node.elements[0].str;
+    const std::string& host = host_value.str;
     return Endpoint{host.empty() || host == "?" ? asked.host : host,
                     static_cast<uint16_t>(node.elements[1].integer)};
   };

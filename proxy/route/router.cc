@@ -9,8 +9,7 @@ namespace slotgate {
 Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
                    std::span<const std::string_view> args, const RouteContext& context) {
   Route route;
-  const PolicyDecision decision = PolicyFor(cmd);
-  switch (decision.policy) {
+  switch (cmd.policy) {
     case CommandPolicy::kLocal:
     case CommandPolicy::kTransaction:
     case CommandPolicy::kPubSub:
@@ -18,7 +17,7 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
       return route;
     case CommandPolicy::kRefused:
       route.kind = Route::Kind::kError;
-      route.error = decision.reason;
+      route.error = cmd.policy_reason;
       return route;
     case CommandPolicy::kAllMasters:
     case CommandPolicy::kAllNodes:

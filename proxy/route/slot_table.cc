@@ -91,7 +91,7 @@ std::shared_ptr<const SlotTable> SlotTableBuilder::Build(uint64_t version) {
   table->owner_ = owner_;
   table->migrations_ = std::move(migrations_);
   shards_.clear();
-  owner_ = MakeUnowned();
+  owner_ = SlotTable::AllUnowned();
   migrations_.clear();
   return table;
 }

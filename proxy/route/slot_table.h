@@ -49,9 +49,15 @@ class SlotTable {
 
  private:
   friend class SlotTableBuilder;
+  static std::array<int16_t, kSlotCount> AllUnowned() {
+    std::array<int16_t, kSlotCount> owners;
+    owners.fill(kUnowned);
+    return owners;
+  }
+
   uint64_t version_ = 0;
   std::vector<Shard> shards_;
-  std::array<int16_t, kSlotCount> owner_{};
+  std::array<int16_t, kSlotCount> owner_ = AllUnowned();
   std::vector<SlotMigration> migrations_;
 };
 
@@ -67,14 +73,8 @@ class SlotTableBuilder {
 
  private:
   std::vector<Shard> shards_;
-  std::array<int16_t, kSlotCount> owner_ = MakeUnowned();
+  std::array<int16_t, kSlotCount> owner_ = SlotTable::AllUnowned();
   std::vector<SlotMigration> migrations_;
-
-  static std::array<int16_t, kSlotCount> MakeUnowned() {
-    std::array<int16_t, kSlotCount> owners;
-    owners.fill(SlotTable::kUnowned);
-    return owners;
-  }
 };
 
 // The table a config declares: static mode's authority, cluster mode's expectation.

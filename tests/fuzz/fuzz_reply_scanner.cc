@@ -58,8 +58,7 @@ Outcome Run(std::string_view data, const std::vector<size_t>& cuts, bool decode)
         if (slotgate::DecodeValue(buffer, &used, &v) == DecodeStatus::kOk) Check(used == r.length);
       }
       (void)slotgate::ParseRedirect(r.error_line);
-      outcome.frames.push_back(
-          {r.length, r.first_byte, r.value_offset, std::string(r.error_line)});
+      outcome.frames.push_back({r.length, r.first_byte, r.value_offset, std::string(r.error_line)});
       buffer.erase(0, r.length);
     }
     if (outcome.last == ScanStatus::kProtocolError) {

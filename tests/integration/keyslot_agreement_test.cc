@@ -31,7 +31,7 @@ std::string RandomKey(std::mt19937& rng) {
 }
 
 TEST(KeySlotAgreement, TenThousandRandomBinaryKeysHashAsClusterKeyslotSays) {
-  RedisServer server({.cluster_enabled = true});
+  RedisServer server({.cluster_enabled = true, .extra_args = {}});
   RedisClient client(server.port());
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));

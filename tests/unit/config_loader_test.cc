@@ -178,6 +178,12 @@ TEST(ConfigLoader, YamlSyntaxErrorHasItsPosition) {
               ElementsAre("t.yaml:1:10: invalid YAML: illegal map value"));
 }
 
+TEST(ConfigLoader, DeepNestingIsASyntaxErrorNotACrash) {
+  const std::vector<std::string> errors = ErrorsOf("a: " + std::string(100000, '['));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0], ::testing::EndsWith(": invalid YAML: nested too deeply"));
+}
+
 TEST(ConfigLoader, SecondDocumentIsRefused) {
   EXPECT_THAT(ErrorsOf("backend: {seeds: [127.0.0.1:7001]}\n---\nworkers: 1\n"),
               ElementsAre("t.yaml:2:1: a second YAML document; a config file holds only one"));

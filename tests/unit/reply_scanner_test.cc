@@ -112,7 +112,8 @@ TEST(ReplyScanner, FramesNestedAggregates) {
 }
 
 TEST(ReplyScanner, AttributeBelongsToTheReplyAfterIt) {
-  const std::string attribute = "|1\r\n+key-popularity\r\n%2\r\n$1\r\na\r\n,0.19\r\n$1\r\nb\r\n,0.5\r\n";
+  const std::string attribute =
+      "|1\r\n+key-popularity\r\n%2\r\n$1\r\na\r\n,0.19\r\n$1\r\nb\r\n,0.5\r\n";
   const std::string wire = attribute + "*2\r\n:2039123\r\n:9543892\r\n";
   ExpectComplete(wire, '*');
   ScannedReply r;
@@ -173,16 +174,11 @@ const std::string kMixedStream =
     "*-1\r\n";
 
 std::vector<Scanned> MixedReplies() {
-  return {{5, '+', 0, ""},
-          {28, '-', 0, "MOVED 12182 10.0.0.2:7002"},
-          {11, '$', 0, ""},
-          {22, '*', 0, ""},
-          {33, '>', 0, ""},
-          {36, '%', 12, ""},
-          {10, '!', 0, "OOPS"},
-          {13, '=', 0, ""},
-          {23, '(', 0, ""},
-          {5, '*', 0, ""}};
+  return {{5, '+', 0, ""},      {28, '-', 0, "MOVED 12182 10.0.0.2:7002"},
+          {11, '$', 0, ""},     {22, '*', 0, ""},
+          {33, '>', 0, ""},     {36, '%', 12, ""},
+          {10, '!', 0, "OOPS"}, {13, '=', 0, ""},
+          {23, '(', 0, ""},     {5, '*', 0, ""}};
 }
 
 TEST(ReplyScanner, MixedStreamScannedWholeYieldsEveryReply) {
@@ -269,9 +265,7 @@ TEST(ReplyScanner, OverlongLengthLineIsAProtocolErrorBeforeItEnds) {
   ExpectProtocolError("$" + std::string(30, '1'));
 }
 
-TEST(ReplyScanner, CrNotFollowedByLfIsAProtocolError) {
-  ExpectProtocolError("+OK\rX\n");
-}
+TEST(ReplyScanner, CrNotFollowedByLfIsAProtocolError) { ExpectProtocolError("+OK\rX\n"); }
 
 TEST(ReplyScanner, BulkPayloadNotFollowedByCrlfIsAProtocolError) {
   ExpectProtocolError("$3\r\nabcde\r\n");

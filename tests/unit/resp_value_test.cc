@@ -1,10 +1,10 @@
-#include "common/resp/value.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <string>
+
+#include "common/resp/value.h"
 
 namespace slotgate {
 namespace {
@@ -122,7 +122,8 @@ TEST(DecodeValue, BlobError) {
 }
 
 TEST(DecodeValue, AttributesAreSkipped) {
-  const RespValue v = Decode("|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*1\r\n|0\r\n:5\r\n");
+  const RespValue v =
+      Decode("|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*1\r\n|0\r\n:5\r\n");
   ASSERT_EQ(v.type, Type::kArray);
   ASSERT_EQ(v.elements.size(), 1u);
   EXPECT_EQ(v.elements[0].integer, 5);

@@ -1,5 +1,3 @@
-#include "common/resp/writer.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/resp/value.h"
+#include "common/resp/writer.h"
 
 namespace slotgate {
 namespace {
@@ -60,7 +59,9 @@ TEST(RespWriter, AggregateHeaders) {
   EXPECT_EQ(Written([](std::string& o) { WriteAttributeHeader(o, 1); }), "|1\r\n");
 }
 
-TEST(RespWriter, Resp3Null) { EXPECT_EQ(Written([](std::string& o) { WriteNull(o); }), "_\r\n"); }
+TEST(RespWriter, Resp3Null) {
+  EXPECT_EQ(Written([](std::string& o) { WriteNull(o); }), "_\r\n");
+}
 
 TEST(RespWriter, DoublesUseTheShortestExactText) {
   EXPECT_EQ(Written([](std::string& o) { WriteDouble(o, 3.14); }), ",3.14\r\n");
@@ -98,9 +99,10 @@ TEST(RespWriter, BlobError) {
 }
 
 TEST(RespWriter, CommandIsAMultibulkOfBulkStrings) {
-  EXPECT_EQ(Written([](std::string& o) { WriteCommand(o, {"ASKING"}); }),
-            "*1\r\n$6\r\nASKING\r\n");
-  EXPECT_EQ(Written([](std::string& o) { WriteCommand(o, {"CLUSTER", "SHARDS"}); }),
+  EXPECT_EQ(Written([](std::string& o) { WriteCommand(o, {"ASKING"}); }), "*1\r\n$6\r\nASKING\r\n");
+  EXPECT_EQ(Written([](std::string& o) {
+              WriteCommand(o, {"CLUSTER", "SHARDS"});
+            }),
             "*2\r\n$7\r\nCLUSTER\r\n$6\r\nSHARDS\r\n");
   const std::vector<std::string_view> args = {"SET", "k", ""};
   EXPECT_EQ(Written([&](std::string& o) { WriteCommand(o, args); }),
