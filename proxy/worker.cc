@@ -51,8 +51,26 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   stop_async_.data = this;
   uv_timer_init(&loop_, &grace_timer_);
   uv_timer_init(&loop_, &drain_check_);
+  uv_timer_init(&loop_, &idle_timer_);
   grace_timer_.data = this;
   drain_check_.data = this;
+  idle_timer_.data = this;
+  if (config_.timeouts.client_idle_s > 0) {
+    uv_timer_start(
+        &idle_timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->CloseIdleClients(); },
+        1000, 1000);
+  }
+}
+
+void Worker::CloseIdleClients() {
+  const uint64_t limit_ms = uint64_t{config_.timeouts.client_idle_s} * 1000;
+  const uint64_t now = uv_now(&loop_);
+  if (now < limit_ms) return;
+  std::vector<ClientSession*> idle;
+  for (ClientSession* session : context_.sessions) {
+    if (session->IdleSince(now - limit_ms)) idle.push_back(session);
+  }
+  for (ClientSession* session : idle) session->Close();
 }
 
 Worker::~Worker() {
@@ -137,6 +155,7 @@ void Worker::OnStopAsync() {
 void Worker::FinishIfIdle() {
   if (!context_.sessions.empty()) return;
   uv_timer_stop(&drain_check_);
+  uv_timer_stop(&idle_timer_);
   pool_.CloseAll("shutting down");
   dispatcher_.Close();
   scheduler_.Close();
@@ -144,6 +163,7 @@ void Worker::FinishIfIdle() {
   uv_close(AsHandle(&stop_async_), nullptr);
   uv_close(AsHandle(&grace_timer_), nullptr);
   uv_close(AsHandle(&drain_check_), nullptr);
+  uv_close(AsHandle(&idle_timer_), nullptr);
 }
 
 void Worker::Join() {

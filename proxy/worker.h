@@ -46,6 +46,7 @@ class Worker {
   void OnTableAsync();
   void OnStopAsync();
   void FinishIfIdle();
+  void CloseIdleClients();
 
   int index_;
   const Config& config_;
@@ -62,6 +63,7 @@ class Worker {
   uv_async_t stop_async_;
   uv_timer_t grace_timer_;
   uv_timer_t drain_check_;
+  uv_timer_t idle_timer_;  // client_idle_s: closes clients idle that long
   std::mutex mutex_;  // guards the two hand-over fields below, never held on the request path
   std::shared_ptr<const SlotTable> next_table_;
   uint64_t grace_ms_ = 0;

@@ -146,11 +146,25 @@ void BackendConnection::Flush() {
 }
 
 void BackendConnection::StartWrite() {
-  std::swap(out_, writing_buffer_);
   for (size_t i = in_flight_.size() - unsent_; i < in_flight_.size(); ++i) {
     in_flight_[i].sent = true;
   }
   unsent_ = 0;
+  // Write at once when the socket takes it all (see ClientSession::StartWrite for why).
+  const std::string_view pending = out_.data();
+  uv_buf_t direct =
+      uv_buf_init(const_cast<char*>(pending.data()), static_cast<unsigned>(pending.size()));
+  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &direct, 1);
+  if (written < 0 && written != UV_EAGAIN) {
+    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(written));
+    return;
+  }
+  if (written > 0) out_.Consume(static_cast<size_t>(written));
+  if (out_.empty()) {
+    out_.ReleaseIfEmpty(kIdleBufferKeep);
+    return;
+  }
+  std::swap(out_, writing_buffer_);
   writing_ = true;
   const std::string_view bytes = writing_buffer_.data();
   uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));

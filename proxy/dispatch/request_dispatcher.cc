@@ -73,6 +73,10 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
   request->dispatcher = this;
   const Endpoint* target = Target(request);
   if (!target) {
+    // Static mode's table is the configuration itself: waiting cannot make the slot served.
+    if (config_.mode == BackendMode::kStatic) {
+      return CompleteWithError(request, errors::kClusterDownUnbound);
+    }
     request_refresh_();
     RetryOrFail(request, errors::kClusterDownUnbound);
     return;

@@ -79,6 +79,7 @@ ClientSession::ClientSession(WorkerContext* context)
   write_req_.data = this;
   context_->sessions.insert(this);
   ++context_->process->connected_clients;
+  last_active_ms_ = uv_now(context_->loop);
 }
 
 ClientSession::~ClientSession() {
@@ -123,6 +124,7 @@ void ClientSession::OnRead(ssize_t nread) {
     return;
   }
   in_.Commit(static_cast<size_t>(nread));
+  last_active_ms_ = uv_now(context_->loop);
   ProcessInput();
 }
 
@@ -272,6 +274,12 @@ void ClientSession::DrainQueue() {
     free_.push_back(front);
   }
   if (closing_) return;
+  // A client that does not read its replies is dropped at the limit, as Redis drops clients
+  // over their output buffer limit, before it can exhaust memory.
+  if (out_.size() + writing_buffer_.size() > context_->config->limits.client_output_buffer_bytes) {
+    Close();
+    return;
+  }
   if (!out_.empty()) context_->scheduler->Schedule(this);
   UpdateReadPause();
 }
@@ -286,6 +294,26 @@ void ClientSession::Flush() {
 }
 
 void ClientSession::StartWrite() {
+  // Write at once when the socket takes it all: libuv 1.44 re-arms epoll (an epoll_ctl) after
+  // every completed uv_write, a syscall per reply batch that uv_try_write avoids.
+  const std::string_view pending = out_.data();
+  uv_buf_t direct =
+      uv_buf_init(const_cast<char*>(pending.data()), static_cast<unsigned>(pending.size()));
+  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &direct, 1);
+  if (written < 0 && written != UV_EAGAIN) {
+    Close();
+    return;
+  }
+  if (written > 0) out_.Consume(static_cast<size_t>(written));
+  if (out_.empty()) {
+    out_.ReleaseIfEmpty(kIdleBufferKeep);
+    if (close_when_written_ && queue_.empty()) {
+      Close();
+      return;
+    }
+    UpdateReadPause();
+    return;
+  }
   std::swap(out_, writing_buffer_);
   writing_ = true;
   const std::string_view bytes = writing_buffer_.data();

@@ -36,6 +36,8 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   // Shutdown: reads nothing more, closes once every reply already owed is written.
   void Drain();
 
+  // Nothing read and nothing owed since `last_active_ms` (loop time): the idle timeout applies.
+  bool IdleSince(uint64_t ms) const { return queue_.empty() && last_active_ms_ < ms; }
   uint64_t id() const { return id_; }
   const std::string& name() const { return name_; }
   std::string PeerAddress() const;
@@ -62,6 +64,7 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   uv_write_t write_req_;
   uint64_t id_;
   std::string name_;
+  uint64_t last_active_ms_ = 0;
 
   ByteBuffer in_;
   RequestParser parser_;
