@@ -43,6 +43,7 @@ class PendingRequest final : public ReplyHandler {
     done = false;
     close_after = false;
     has_redirect_target = false;
+    pinned = false;
     send_asking = false;
     waiter = nullptr;
     dispatcher = nullptr;
@@ -64,6 +65,7 @@ class PendingRequest final : public ReplyHandler {
   Endpoint redirect_target;          // after ASK: where the next attempt goes
   bool has_redirect_target = false;
   bool send_asking = false;          // the next attempt is preceded by ASKING
+  bool pinned = false;               // every attempt goes to redirect_target (fan-out parts)
 };
 
 }  // namespace slotgate

@@ -116,6 +116,7 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
       metrics_->moved.Add();
       table_ = table_->WithSlotMoved(redirect->slot, target);
       request->has_redirect_target = false;
+      request->pinned = false;
       request->send_asking = false;
       request->to_replica = false;
       request_refresh_();
@@ -131,7 +132,7 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
     (code == "TRYAGAIN" ? metrics_->tryagain : metrics_->clusterdown).Add();
     if (code == "CLUSTERDOWN") request_refresh_();
     // The retry goes back to the slot's owner, not to an ASK target that may have changed.
-    request->has_redirect_target = false;
+    request->has_redirect_target = request->pinned;
     request->send_asking = false;
     scratch_.assign(reply.substr(1, reply.size() - 3));
     return RetryOrFail(request, scratch_);
@@ -149,7 +150,7 @@ void RequestDispatcher::OnFailure(PendingRequest* request, bool sent, std::strin
     scratch_.append("; the request was sent and may have run");
     return CompleteWithError(request, scratch_);
   }
-  request->has_redirect_target = false;
+  request->has_redirect_target = request->pinned;
   request->send_asking = false;
   scratch_ = "ERR proxy: ";
   scratch_.append(reason);

@@ -5,6 +5,8 @@
 
 #include "common/commands/command_policy.h"
 #include "common/resp/writer.h"
+#include "proxy/commands/composite_plans.h"
+#include "proxy/commands/composite_request.h"
 #include "proxy/dispatch/request_dispatcher.h"
 #include "proxy/front/local_commands.h"
 #include "proxy/route/router.h"
@@ -213,9 +215,21 @@ void ClientSession::HandleRequest(const Request& request) {
     case Route::Kind::kError:
       WriteError(reply, route.error);
       return AnswerNow(pending, reply);
-    case Route::Kind::kFanOut:
-      WriteError(reply, "ERR proxy: '" + cmd.name + "' on every node is not available yet");
-      return AnswerNow(pending, reply);
+    case Route::Kind::kSplit:
+    case Route::Kind::kFanOut: {
+      CompositePlan plan =
+          route.kind == Route::Kind::kSplit
+              ? PlanSplit(cmd, args, key_positions_)
+              : PlanFanOut(cmd, args, *context_->dispatcher->table());
+      if (!plan.error.empty()) {
+        WriteError(reply, plan.error);
+        return AnswerNow(pending, reply);
+      }
+      ++outstanding_;
+      CompositeRequest::Start(pending, std::move(plan.parts), plan.merge, plan.keys, plan.scan,
+                              context_->dispatcher);
+      return;
+    }
     case Route::Kind::kAnyMaster:
     case Route::Kind::kSlot:
     case Route::Kind::kUnserved:

@@ -38,6 +38,10 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
   const uint16_t slot = KeySlot(args[positions[0]]);
   for (size_t i = 1; i < positions.size(); ++i) {
     if (KeySlot(args[positions[i]]) != slot) {
+      if (cmd.policy == CommandPolicy::kSplitBySlot) {
+        route.kind = Route::Kind::kSplit;
+        return route;
+      }
       route.kind = Route::Kind::kError;
       route.error = errors::kCrossSlot;
       return route;

@@ -6,7 +6,8 @@
 //                                                          or refused with the policy's reason
 //   policy kAllMasters / kAllNodes                     -> kFanOut
 //   no keys                                            -> kAnyMaster
-//   keys in several slots                              -> kError CROSSSLOT
+//   keys in several slots, policy kSplitBySlot         -> kSplit (one request per slot)
+//   keys in several slots, any other command           -> kError CROSSSLOT
 //   one slot, no owner                                 -> kUnserved (refresh, then CLUSTERDOWN)
 //   one slot, owned                                    -> kSlot: the master, or a replica for a
 //                                                         read-only command when read_from allows
@@ -25,7 +26,7 @@
 namespace slotgate {
 
 struct Route {
-  enum class Kind : uint8_t { kSlot, kAnyMaster, kFanOut, kLocal, kUnserved, kError };
+  enum class Kind : uint8_t { kSlot, kAnyMaster, kSplit, kFanOut, kLocal, kUnserved, kError };
   Kind kind = Kind::kError;
   int slot = -1;                 // kSlot, kUnserved
   const Shard* shard = nullptr;  // kSlot
