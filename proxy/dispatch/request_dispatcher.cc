@@ -44,9 +44,13 @@ RequestDispatcher::~RequestDispatcher() = default;
 
 void RequestDispatcher::Close() {
   while (!retries_.empty()) {
-    PendingRequest* request = retries_.top().request;
+    Retry retry = retries_.top();
     retries_.pop();
-    CompleteWithError(request, "ERR proxy: shutting down");
+    if (retry.request) {
+      CompleteWithError(retry.request, "ERR proxy: shutting down");
+    } else {
+      retry.action();  // it sends again and fails at once: the pool is closed
+    }
   }
   uv_timer_stop(timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(timer_),
@@ -55,18 +59,13 @@ void RequestDispatcher::Close() {
 
 const Endpoint* RequestDispatcher::Target(PendingRequest* request) {
   if (request->has_redirect_target) return &request->redirect_target;
-  const auto& shards = table_->shards();
-  if (request->slot < 0) {
-    if (shards.empty()) return nullptr;
-    next_master_ = (next_master_ + 1) % shards.size();
-    return &shards[next_master_].master;
+  if (request->to_replica && request->slot >= 0) {
+    const Shard* shard = table_->ShardForSlot(static_cast<uint16_t>(request->slot));
+    if (shard && !shard->replicas.empty()) {
+      return &shard->replicas[static_cast<size_t>(request->slot) % shard->replicas.size()];
+    }
   }
-  const Shard* shard = table_->ShardForSlot(static_cast<uint16_t>(request->slot));
-  if (!shard) return nullptr;
-  if (request->to_replica && !shard->replicas.empty()) {
-    return &shard->replicas[static_cast<size_t>(request->slot) % shard->replicas.size()];
-  }
-  return &shard->master;
+  return MasterFor(request->slot);
 }
 
 void RequestDispatcher::Dispatch(PendingRequest* request) {
@@ -113,13 +112,11 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
       if (const Endpoint* asked = Target(request)) target.host = asked->host;
     }
     if (redirect->kind == Redirect::kMoved) {
-      metrics_->moved.Add();
-      table_ = table_->WithSlotMoved(redirect->slot, target);
+      LearnMoved(redirect->slot, target);
       request->has_redirect_target = false;
       request->pinned = false;
       request->send_asking = false;
       request->to_replica = false;
-      request_refresh_();
     } else {
       metrics_->ask.Add();
       request->redirect_target = std::move(target);
@@ -165,8 +162,30 @@ void RequestDispatcher::RetryOrFail(PendingRequest* request, std::string_view er
   const uint64_t delay = std::min(kFirstBackoffMs << std::min<uint8_t>(request->retries, 5),
                                   kMaxBackoffMs);
   if (request->retries < 255) ++request->retries;
-  retries_.push({std::min(now + delay, request->deadline_ms), request});
+  retries_.push({std::min(now + delay, request->deadline_ms), request, {}});
   ArmTimer();
+}
+
+void RequestDispatcher::RunLater(uint64_t delay_ms, std::function<void()> action) {
+  retries_.push({uv_now(loop_) + delay_ms, nullptr, std::move(action)});
+  ArmTimer();
+}
+
+const Endpoint* RequestDispatcher::MasterFor(int slot) {
+  const auto& shards = table_->shards();
+  if (slot < 0) {
+    if (shards.empty()) return nullptr;
+    next_master_ = (next_master_ + 1) % shards.size();
+    return &shards[next_master_].master;
+  }
+  const Shard* shard = table_->ShardForSlot(static_cast<uint16_t>(slot));
+  return shard ? &shard->master : nullptr;
+}
+
+void RequestDispatcher::LearnMoved(uint16_t slot, const Endpoint& master) {
+  metrics_->moved.Add();
+  table_ = table_->WithSlotMoved(slot, master);
+  request_refresh_();
 }
 
 void RequestDispatcher::ArmTimer() {
@@ -181,9 +200,13 @@ void RequestDispatcher::ArmTimer() {
 void RequestDispatcher::OnTimer() {
   const uint64_t now = uv_now(loop_);
   while (!retries_.empty() && retries_.top().due_ms <= now) {
-    PendingRequest* request = retries_.top().request;
+    Retry retry = retries_.top();
     retries_.pop();
-    Dispatch(request);
+    if (retry.request) {
+      Dispatch(retry.request);
+    } else {
+      retry.action();
+    }
   }
   ArmTimer();
 }

@@ -45,10 +45,22 @@ class RequestDispatcher {
   // Stops the retry timer; requests still waiting for a retry are answered with an error.
   void Close();
 
+  // For requests that manage their own sending (transactions): the same table, pool and
+  // retry timer the dispatcher uses.
+  const Endpoint* MasterFor(int slot);  // slot -1: any master; nullptr: unserved
+  void LearnMoved(uint16_t slot, const Endpoint& master);
+  BackendConnection* Connection(const Endpoint& node) { return pool_->Get(node); }
+  void RequestRefresh() { request_refresh_(); }
+  void RunLater(uint64_t delay_ms, std::function<void()> action);
+  uint64_t now_ms() const { return uv_now(loop_); }
+  const Config& config() const { return config_; }
+  WorkerMetrics* metrics() { return metrics_; }
+
  private:
   struct Retry {
     uint64_t due_ms;
-    PendingRequest* request;
+    PendingRequest* request;       // re-dispatched, or
+    std::function<void()> action;  // run
     bool operator>(const Retry& other) const { return due_ms > other.due_ms; }
   };
 

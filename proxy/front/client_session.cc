@@ -4,9 +4,11 @@
 #include <cstdio>
 
 #include "common/commands/command_policy.h"
+#include "common/errors.h"
 #include "common/resp/writer.h"
 #include "proxy/commands/composite_plans.h"
 #include "proxy/commands/composite_request.h"
+#include "proxy/commands/transaction_request.h"
 #include "proxy/dispatch/request_dispatcher.h"
 #include "proxy/front/local_commands.h"
 #include "proxy/route/router.h"
@@ -186,25 +188,33 @@ void ClientSession::HandleRequest(const Request& request) {
   queue_.push_back(pending);
   std::string reply;
 
+  // Inside MULTI, a command refused before it could be queued fails the transaction, as in
+  // Redis, so EXEC then answers EXECABORT.
+  const auto refuse = [&](std::string_view error) {
+    multi_failed_ = in_multi_;
+    WriteError(reply, error);
+    AnswerNow(pending, reply);
+  };
   const CommandLookup lookup = context_->commands->Find(args);
   if (lookup.status == CommandLookup::Status::kUnknownCommand) {
     context_->metrics->unknown_commands.Add();
-    WriteError(reply, UnknownCommandError(args));
-    return AnswerNow(pending, reply);
+    return refuse(UnknownCommandError(args));
   }
   const CommandInfo& cmd = *lookup.command;
   pending->command = &cmd;
   if (lookup.status == CommandLookup::Status::kUnknownSubcommand) {
-    WriteError(reply, UnknownSubcommandError(args));
-    return AnswerNow(pending, reply);
+    return refuse(UnknownSubcommandError(args));
   }
   if (!cmd.ArityAllows(args.size())) {
-    WriteError(reply, "ERR wrong number of arguments for '" + cmd.name + "' command");
-    return AnswerNow(pending, reply);
+    return refuse("ERR wrong number of arguments for '" + cmd.name + "' command");
   }
+  if (cmd.policy == CommandPolicy::kTransaction) return HandleTransaction(cmd, pending);
 
   RouteContext route_context{context_->config->read_from, &key_positions_};
   const Route route = RouteRequest(*context_->dispatcher->table(), cmd, args, route_context);
+  // QUIT and RESET act at once even inside MULTI, as in Redis; RESET also ends the block.
+  if (cmd.name == "reset") ResetMulti();
+  if (in_multi_ && cmd.name != "quit") return QueueInMulti(cmd, request, route, pending);
   switch (route.kind) {
     case Route::Kind::kLocal: {
       LocalSession session{id_, &name_, {}};
@@ -244,6 +254,95 @@ void ClientSession::HandleRequest(const Request& request) {
   }
   ++outstanding_;
   context_->dispatcher->Dispatch(pending);
+}
+
+void ClientSession::HandleTransaction(const CommandInfo& cmd, PendingRequest* pending) {
+  std::string reply;
+  if (cmd.name == "multi") {
+    if (in_multi_) {
+      WriteError(reply, "ERR MULTI calls can not be nested");
+    } else {
+      in_multi_ = true;
+      WriteSimpleString(reply, "OK");
+    }
+  } else if (cmd.name == "discard") {
+    if (!in_multi_) {
+      WriteError(reply, "ERR DISCARD without MULTI");
+    } else {
+      ResetMulti();
+      WriteSimpleString(reply, "OK");
+    }
+  } else if (cmd.name == "exec") {
+    if (!in_multi_) {
+      WriteError(reply, "ERR EXEC without MULTI");
+    } else if (multi_failed_) {
+      ResetMulti();
+      WriteError(reply, "EXECABORT Transaction discarded because of previous errors.");
+    } else {
+      std::vector<std::string> commands = std::move(multi_commands_);
+      const int slot = multi_slot_;
+      ResetMulti();
+      ++outstanding_;
+      TransactionRequest::Start(pending, std::move(commands), slot, context_->dispatcher);
+      return;
+    }
+  } else if (in_multi_ && cmd.name == "watch") {
+    WriteError(reply, "ERR WATCH inside MULTI is not allowed");
+  } else if (cmd.name == "unwatch" && !in_multi_) {
+    WriteSimpleString(reply, "OK");  // slotgate holds no watch to release
+  } else if (cmd.name == "unwatch") {
+    multi_commands_.emplace_back();
+    WriteCommand(multi_commands_.back(), {"UNWATCH"});
+    WriteSimpleString(reply, "QUEUED");
+  } else {
+    WriteError(reply, "ERR proxy: WATCH is not available through slotgate yet");
+  }
+  AnswerNow(pending, reply);
+}
+
+void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request,
+                                 const Route& route, PendingRequest* pending) {
+  std::string reply;
+  const auto fail = [&](std::string_view error) {
+    multi_failed_ = true;
+    WriteError(reply, error);
+    AnswerNow(pending, reply);
+  };
+  switch (route.kind) {
+    case Route::Kind::kError:
+      return fail(route.error);
+    case Route::Kind::kSplit:
+      return fail(errors::kCrossSlot);
+    case Route::Kind::kFanOut:
+      return fail("ERR proxy: '" + cmd.name + "' runs on every node and cannot be part of MULTI");
+    case Route::Kind::kLocal:
+      if (cmd.name != "ping" && cmd.name != "echo") {
+        return fail("ERR proxy: '" + cmd.name + "' cannot be part of MULTI through slotgate");
+      }
+      break;
+    case Route::Kind::kSlot:
+    case Route::Kind::kUnserved:
+      if (multi_slot_ >= 0 && multi_slot_ != route.slot) return fail(errors::kCrossSlot);
+      multi_slot_ = route.slot;
+      break;
+    case Route::Kind::kAnyMaster:
+      break;
+  }
+  multi_commands_.emplace_back();
+  if (request.is_inline) {
+    WriteCommand(multi_commands_.back(), std::span<const std::string_view>(request.args));
+  } else {
+    multi_commands_.back().assign(request.raw);
+  }
+  WriteSimpleString(reply, "QUEUED");
+  AnswerNow(pending, reply);
+}
+
+void ClientSession::ResetMulti() {
+  in_multi_ = false;
+  multi_failed_ = false;
+  multi_slot_ = -1;
+  multi_commands_.clear();
 }
 
 void ClientSession::AnswerNow(PendingRequest* pending, std::string_view reply) {

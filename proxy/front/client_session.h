@@ -20,6 +20,7 @@
 #include "common/resp/request_parser.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/route/router.h"
 #include "proxy/worker_context.h"
 
 namespace slotgate {
@@ -50,6 +51,10 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   void OnRead(ssize_t nread);
   void ProcessInput();
   void HandleRequest(const Request& request);
+  void HandleTransaction(const CommandInfo& cmd, PendingRequest* pending);
+  void QueueInMulti(const CommandInfo& cmd, const Request& request, const Route& route,
+                    PendingRequest* pending);
+  void ResetMulti();
   PendingRequest* NewPending();
   void AnswerNow(PendingRequest* pending, std::string_view reply);
   void DrainQueue();
@@ -75,6 +80,12 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   std::vector<std::unique_ptr<PendingRequest>> owned_;
   std::vector<PendingRequest*> free_;
   size_t outstanding_ = 0;  // dispatched, not yet answered
+
+  // MULTI ... EXEC: commands are queued here and sent together at EXEC.
+  bool in_multi_ = false;
+  bool multi_failed_ = false;  // a command was refused while queuing: EXEC answers EXECABORT
+  int multi_slot_ = -1;        // the slot every keyed command of the block must hash to
+  std::vector<std::string> multi_commands_;
 
   ByteBuffer out_;
   ByteBuffer writing_buffer_;

@@ -1,0 +1,158 @@
+#include "proxy/commands/transaction_request.h"
+
+#include <algorithm>
+
+#include "common/resp/redirect.h"
+#include "common/resp/writer.h"
+#include "proxy/dispatch/request_dispatcher.h"
+
+namespace slotgate {
+namespace {
+
+constexpr uint64_t kFirstBackoffMs = 10;
+constexpr uint64_t kMaxBackoffMs = 250;
+
+}  // namespace
+
+void TransactionRequest::Part::OnBackendReply(std::string_view reply, const ScannedReply& info) {
+  owner->OnPartReply(index, reply, info);
+}
+
+void TransactionRequest::Part::OnBackendFailure(bool sent, std::string_view reason) {
+  owner->OnPartFailure(index, sent, reason);
+}
+
+void TransactionRequest::Start(PendingRequest* parent, std::vector<std::string> commands,
+                               int slot, RequestDispatcher* dispatcher) {
+  auto* transaction = new TransactionRequest(parent, std::move(commands), slot, dispatcher);
+  transaction->Send();
+}
+
+TransactionRequest::TransactionRequest(PendingRequest* parent, std::vector<std::string> commands,
+                                       int slot, RequestDispatcher* dispatcher)
+    : parent_(parent), commands_(std::move(commands)), slot_(slot), dispatcher_(dispatcher) {
+  parts_.resize(commands_.size() + 2);
+  for (size_t i = 0; i < parts_.size(); ++i) {
+    parts_[i].owner = this;
+    parts_[i].index = i;
+  }
+}
+
+void TransactionRequest::Send() {
+  failed_attempt_ = false;
+  queue_error_.clear();
+  const Endpoint* target = ask_target_ ? &*ask_target_ : dispatcher_->MasterFor(slot_);
+  if (!target) {
+    dispatcher_->RequestRefresh();
+    return RetryLater("CLUSTERDOWN Hash slot not served");
+  }
+  BackendConnection* connection = dispatcher_->Connection(*target);
+  if (!connection) return RetryLater("ERR proxy: cannot reach " + target->ToString());
+  std::string bytes;
+  if (ask_target_) {
+    WriteCommand(bytes, {"ASKING"});
+    connection->Send(bytes, nullptr);
+    bytes.clear();
+  }
+  // All parts are queued on one connection in this turn, so they leave in one write.
+  WriteCommand(bytes, {"MULTI"});
+  connection->Send(bytes, &parts_[0]);
+  for (size_t i = 0; i < commands_.size(); ++i) connection->Send(commands_[i], &parts_[i + 1]);
+  bytes.clear();
+  WriteCommand(bytes, {"EXEC"});
+  connection->Send(bytes, &parts_.back());
+}
+
+void TransactionRequest::OnPartReply(size_t index, std::string_view reply,
+                                     const ScannedReply& info) {
+  if (index + 1 < parts_.size()) {
+    // MULTI's +OK and each +QUEUED are dropped; a redirect while queuing is remembered.
+    if (info.first_byte == '-' && queue_error_.empty()) {
+      const std::string_view code = ErrorCode(info.error_line);
+      if (code == "MOVED" || code == "ASK" || code == "TRYAGAIN" || code == "CLUSTERDOWN") {
+        queue_error_.assign(info.error_line);
+      }
+    }
+    return;
+  }
+  AfterExec(reply);
+}
+
+void TransactionRequest::AfterExec(std::string_view exec_reply) {
+  const bool aborted = exec_reply.starts_with("-EXECABORT");
+  if (!aborted || queue_error_.empty()) return Finish(exec_reply);
+  // Refused as a whole while queuing: nothing ran, so it is safe to send again.
+  const std::string_view code = ErrorCode(queue_error_);
+  if (code == "MOVED" || code == "ASK") {
+    const std::optional<Redirect> redirect = ParseRedirect(queue_error_);
+    if (!redirect || ++hops_ > dispatcher_->config().limits.max_redirects) {
+      return FinishWithError("ERR proxy: too many cluster redirections");
+    }
+    Endpoint target{std::string(redirect->host), redirect->port};
+    if (target.host.empty() || target.host == "?") {
+      if (const Endpoint* asked = ask_target_ ? &*ask_target_ : dispatcher_->MasterFor(slot_)) {
+        target.host = asked->host;
+      }
+    }
+    if (redirect->kind == Redirect::kMoved) {
+      dispatcher_->LearnMoved(redirect->slot, target);
+      ask_target_.reset();
+    } else {
+      dispatcher_->metrics()->ask.Add();
+      ask_target_ = std::move(target);
+    }
+    return Send();
+  }
+  if (code == "CLUSTERDOWN") dispatcher_->RequestRefresh();
+  ask_target_.reset();
+  RetryLater(queue_error_);
+}
+
+void TransactionRequest::OnPartFailure(size_t index, bool sent, std::string_view reason) {
+  if (!failed_attempt_) failure_reason_.assign(reason);
+  failed_attempt_ = true;
+  // The batch left in one write, so EXEC's fate is the whole transaction's. Its callback is the
+  // last of the attempt (the connection fails its requests in order): decide there, once no
+  // callback of this attempt can still arrive.
+  if (index + 1 < parts_.size()) return;
+  dispatcher_->RequestRefresh();
+  ask_target_.reset();
+  if (sent) {
+    return FinishWithError("ERR proxy: " + failure_reason_ +
+                           "; the transaction was sent and may have run");
+  }
+  RetryLater("ERR proxy: " + failure_reason_);
+}
+
+void TransactionRequest::RetryLater(std::string_view error) {
+  const uint64_t now = dispatcher_->now_ms();
+  if (deadline_ms_ == 0) {
+    deadline_ms_ = now + dispatcher_->config().timeouts.redirect_deadline_ms;
+  }
+  if (now >= deadline_ms_) {
+    std::string reply;
+    WriteError(reply, error);
+    return Finish(reply);
+  }
+  dispatcher_->metrics()->retries.Add();
+  const uint64_t delay =
+      std::min(kFirstBackoffMs << std::min<uint8_t>(retries_, 5), kMaxBackoffMs);
+  ++retries_;
+  dispatcher_->RunLater(std::min(delay, deadline_ms_ - now), [this] { Send(); });
+}
+
+void TransactionRequest::FinishWithError(std::string_view text) {
+  std::string reply;
+  WriteError(reply, text);
+  Finish(reply);
+}
+
+void TransactionRequest::Finish(std::string_view reply) {
+  PendingRequest* parent = parent_;
+  const std::string copy(reply);
+  // Only EXEC's callback, the attempt's last, gets here: no part is referenced after this.
+  delete this;
+  parent->waiter->OnRequestDone(parent, copy);
+}
+
+}  // namespace slotgate
