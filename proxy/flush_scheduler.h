@@ -1,6 +1,8 @@
 // Batches writes: anything that queued bytes during a loop turn asks to be flushed, and all of
 // them write once, after every read of that turn was handled (a uv_check handle runs right
 // after the poll phase). Many pipelined requests or replies thus leave in one uv_write.
+// Work scheduled outside the poll phase (a retry timer) also starts an idle handle, which makes
+// the coming poll return at once instead of blocking before the check phase can flush.
 #pragma once
 
 #include <uv.h>
@@ -35,6 +37,7 @@ class FlushScheduler {
   static void OnCheck(uv_check_t* handle);
 
   uv_check_t check_;
+  uv_idle_t idle_;
   std::vector<Flushable*> pending_;
   std::vector<Flushable*> running_;
 };

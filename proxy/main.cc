@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "config/config.h"
@@ -44,7 +45,11 @@ int Run(const std::string& path) {
     }
     return 1;
   }
+  // Logs go to stderr, a line at a time, so a supervisor (systemd, a container runtime) sees
+  // each line as it happens.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("slotgate"));
   spdlog::set_level(spdlog::level::from_str(result.config->log_level));
+  spdlog::flush_on(spdlog::level::trace);
   return RunProxy(*result.config);
 }
 

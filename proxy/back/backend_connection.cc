@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "common/resp/writer.h"
 
 namespace slotgate {
@@ -244,6 +246,7 @@ void BackendConnection::Close(std::string_view why) {
   if (closing_) return;
   closing_ = true;
   close_reason_ = why;
+  spdlog::debug("backend connection closed: {} ({} requests in flight)", why, in_flight_.size());
   owner_->OnBackendClosed(this);
   // Fail in order; handlers may send elsewhere, never here (closing_ refuses).
   while (!in_flight_.empty()) {

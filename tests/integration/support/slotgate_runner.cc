@@ -30,7 +30,7 @@ SlotgateRunner::SlotgateRunner(const std::string& backend_yaml, const std::strin
   std::ofstream(config) << "listen: 127.0.0.1:" << port_ << "\n"
                         << "metrics: 127.0.0.1:" << metrics_port_ << "\n"
                         << "workers: 2\n"
-                        << "log_level: info\n"
+                        << "log_level: debug\n"
                         << "backend:\n"
                         << backend_yaml << extra_yaml;
   pid_ = fork();
