@@ -36,14 +36,16 @@ BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
       scheduler_(scheduler),
       endpoint_(std::move(endpoint)),
       options_(options),
-      owner_(owner) {
+      owner_(owner),
+      writer_(reinterpret_cast<uv_stream_t*>(&tcp_), this, [](uv_write_t* req, int status) {
+        static_cast<BackendConnection*>(req->data)->OnWritten(status);
+      }) {
   uv_tcp_init(loop_, &tcp_);
   uv_timer_init(loop_, &timer_);
   tcp_.data = this;
   timer_.data = this;
   connect_req_.data = this;
   resolve_req_.data = this;
-  write_req_.data = this;
   open_handles_ = 2;
   if (options_.read_only) {
     std::string readonly;
@@ -128,7 +130,7 @@ void BackendConnection::OnConnected(int status) {
   uv_timer_start(
       &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
       period, period);
-  if (!out_.empty()) scheduler_->Schedule(this);
+  if (!writer_.queue().empty()) scheduler_->Schedule(this);
 }
 
 void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
@@ -136,14 +138,14 @@ void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
     if (handler) handler->OnBackendFailure(false, close_reason_);
     return;
   }
-  out_.Append(request);
+  writer_.queue().Append(request);
   in_flight_.push_back({handler, uv_now(loop_), false});
   ++unsent_;
   if (connected_) scheduler_->Schedule(this);
 }
 
 void BackendConnection::Flush() {
-  if (closing_ || !connected_ || writing_ || out_.empty()) return;
+  if (closing_ || !connected_ || writer_.writing() || writer_.queue().empty()) return;
   StartWrite();
 }
 
@@ -152,44 +154,20 @@ void BackendConnection::StartWrite() {
     in_flight_[i].sent = true;
   }
   unsent_ = 0;
-  // Write at once when the socket takes it all (see ClientSession::StartWrite for why).
-  const std::string_view pending = out_.data();
-  uv_buf_t direct =
-      uv_buf_init(const_cast<char*>(pending.data()), static_cast<unsigned>(pending.size()));
-  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &direct, 1);
-  if (written < 0 && written != UV_EAGAIN) {
-    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(written));
-    return;
-  }
-  if (written > 0) out_.Consume(static_cast<size_t>(written));
-  if (out_.empty()) {
-    out_.ReleaseIfEmpty(kIdleBufferKeep);
-    return;
-  }
-  std::swap(out_, writing_buffer_);
-  writing_ = true;
-  const std::string_view bytes = writing_buffer_.data();
-  uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
-  const int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
-                          [](uv_write_t* req, int status) {
-                            static_cast<BackendConnection*>(req->data)->OnWritten(status);
-                          });
-  if (rc != 0) {
-    writing_ = false;
-    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(rc));
+  int error = 0;
+  if (writer_.Write(&error) == StreamWriter::Result::kFailed) {
+    Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(error));
   }
 }
 
 void BackendConnection::OnWritten(int status) {
-  writing_ = false;
-  writing_buffer_.Clear();
-  writing_buffer_.ReleaseIfEmpty(kIdleBufferKeep);
+  writer_.Written();
   if (closing_) return;
   if (status != 0) {
     Close(std::string("write to ") + endpoint_.ToString() + " failed: " + uv_strerror(status));
     return;
   }
-  if (!out_.empty()) StartWrite();
+  if (!writer_.queue().empty()) StartWrite();
 }
 
 void BackendConnection::OnRead(ssize_t nread) {

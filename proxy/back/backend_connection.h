@@ -15,6 +15,7 @@
 #include "common/resp/reply_scanner.h"
 #include "config/config.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/stream_writer.h"
 
 namespace slotgate {
 
@@ -94,16 +95,13 @@ class BackendConnection final : public Flushable {
   uv_tcp_t tcp_;
   uv_connect_t connect_req_;
   uv_getaddrinfo_t resolve_req_;
-  uv_write_t write_req_;
   uv_timer_t timer_;  // connect deadline, then the oldest request's deadline
   int open_handles_ = 0;
 
   bool connected_ = false;
-  bool writing_ = false;
   bool closing_ = false;
   bool resolving_ = false;
-  ByteBuffer out_;      // queued, not yet handed to the socket
-  ByteBuffer writing_buffer_;  // handed to uv_write, alive until its callback
+  StreamWriter writer_;
   ByteBuffer in_;
   ReplyScanner scanner_;
   std::deque<InFlight> in_flight_;

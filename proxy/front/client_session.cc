@@ -77,10 +77,14 @@ ClientSession::ClientSession(WorkerContext* context)
       id_(context->process->next_client_id++),
       parser_(ParseLimits{context->config->limits.max_bulk_length,
                           context->config->limits.max_multibulk_length,
-                          context->config->limits.max_inline_length}) {
+                          context->config->limits.max_inline_length}),
+      writer_(reinterpret_cast<uv_stream_t*>(&tcp_), this,
+              [](uv_write_t* req, int status) {
+                static_cast<ClientSession*>(req->data)->OnWritten(status);
+              }),
+      out_(writer_.queue()) {
   uv_tcp_init(context_->loop, &tcp_);
   tcp_.data = this;
-  write_req_.data = this;
   context_->sessions.insert(this);
   ++context_->process->connected_clients;
   last_active_ms_ = uv_now(context_->loop);
@@ -139,25 +143,13 @@ void ClientSession::ProcessInput() {
     if (status == ParseStatus::kNeedMore) {
       in_.Consume(consumed);
       if (in_.size() > context_->config->limits.client_query_buffer_bytes) {
-        std::string reply;
-        WriteError(reply, "ERR proxy: query buffer limit reached");
-        PendingRequest* pending = NewPending();
-        queue_.push_back(pending);
-        pending->close_after = true;
-        input_stopped_ = true;
-        AnswerNow(pending, reply);
+        AnswerAndStopReading("ERR proxy: query buffer limit reached");
       }
       break;
     }
     if (status == ParseStatus::kProtocolError) {
       context_->metrics->protocol_errors.Add();
-      std::string reply;
-      WriteError(reply, parser_.error());
-      PendingRequest* pending = NewPending();
-      queue_.push_back(pending);
-      pending->close_after = true;
-      input_stopped_ = true;
-      AnswerNow(pending, reply);
+      AnswerAndStopReading(parser_.error());
       break;
     }
     HandleRequest(request_);
@@ -165,6 +157,17 @@ void ClientSession::ProcessInput() {
   }
   if (in_.empty()) in_.ReleaseIfEmpty(kIdleBufferKeep);
   UpdateReadPause();
+}
+
+// The stream cannot be resynchronised: answer `error` after what is owed, then close.
+void ClientSession::AnswerAndStopReading(std::string_view error) {
+  std::string reply;
+  WriteError(reply, error);
+  PendingRequest* pending = NewPending();
+  queue_.push_back(pending);
+  pending->close_after = true;
+  input_stopped_ = true;
+  AnswerNow(pending, reply);
 }
 
 PendingRequest* ClientSession::NewPending() {
@@ -389,7 +392,7 @@ void ClientSession::DrainQueue() {
   if (closing_) return;
   // A client that does not read its replies is dropped at the limit, as Redis drops clients
   // over their output buffer limit, before it can exhaust memory.
-  if (out_.size() + writing_buffer_.size() > context_->config->limits.client_output_buffer_bytes) {
+  if (writer_.unwritten() > context_->config->limits.client_output_buffer_bytes) {
     Close();
     return;
   }
@@ -398,7 +401,7 @@ void ClientSession::DrainQueue() {
 }
 
 void ClientSession::Flush() {
-  if (closing_ || writing_) return;
+  if (closing_ || writer_.writing()) return;
   if (out_.empty()) {
     if (close_when_written_ && queue_.empty()) Close();
     return;
@@ -407,44 +410,19 @@ void ClientSession::Flush() {
 }
 
 void ClientSession::StartWrite() {
-  // Write at once when the socket takes it all: libuv 1.44 re-arms epoll (an epoll_ctl) after
-  // every completed uv_write, a syscall per reply batch that uv_try_write avoids.
-  const std::string_view pending = out_.data();
-  uv_buf_t direct =
-      uv_buf_init(const_cast<char*>(pending.data()), static_cast<unsigned>(pending.size()));
-  const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &direct, 1);
-  if (written < 0 && written != UV_EAGAIN) {
-    Close();
-    return;
-  }
-  if (written > 0) out_.Consume(static_cast<size_t>(written));
-  if (out_.empty()) {
-    out_.ReleaseIfEmpty(kIdleBufferKeep);
-    if (close_when_written_ && queue_.empty()) {
-      Close();
+  int error = 0;
+  switch (writer_.Write(&error)) {
+    case StreamWriter::Result::kFailed:
+      return Close();
+    case StreamWriter::Result::kAllWritten:
+      return AfterWrite();
+    case StreamWriter::Result::kInProgress:
       return;
-    }
-    UpdateReadPause();
-    return;
-  }
-  std::swap(out_, writing_buffer_);
-  writing_ = true;
-  const std::string_view bytes = writing_buffer_.data();
-  uv_buf_t buf = uv_buf_init(const_cast<char*>(bytes.data()), static_cast<unsigned>(bytes.size()));
-  const int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
-                          [](uv_write_t* req, int status) {
-                            static_cast<ClientSession*>(req->data)->OnWritten(status);
-                          });
-  if (rc != 0) {
-    writing_ = false;
-    Close();
   }
 }
 
 void ClientSession::OnWritten(int status) {
-  writing_ = false;
-  writing_buffer_.Clear();
-  writing_buffer_.ReleaseIfEmpty(kIdleBufferKeep);
+  writer_.Written();
   if (closing_) {
     MaybeDelete();
     return;
@@ -453,9 +431,13 @@ void ClientSession::OnWritten(int status) {
     Close();
     return;
   }
-  if (!out_.empty()) {
-    StartWrite();
-  } else if (close_when_written_ && queue_.empty()) {
+  if (!out_.empty()) return StartWrite();
+  AfterWrite();
+}
+
+// Everything queued is written: close if that was the last owed reply, else maybe read again.
+void ClientSession::AfterWrite() {
+  if (close_when_written_ && queue_.empty()) {
     Close();
     return;
   }
@@ -470,7 +452,7 @@ void ClientSession::UpdateReadPause() {
     }
     return;
   }
-  const size_t unwritten = out_.size() + writing_buffer_.size();
+  const size_t unwritten = writer_.unwritten();
   if (reading_ && (queue_.size() >= kMaxPendingRequests || unwritten >= kMaxUnwrittenBytes)) {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;
@@ -486,7 +468,7 @@ void ClientSession::Drain() {
   input_stopped_ = true;
   close_when_written_ = true;
   UpdateReadPause();
-  if (!writing_ && out_.empty() && queue_.empty()) Close();
+  if (!writer_.writing() && out_.empty() && queue_.empty()) Close();
 }
 
 void ClientSession::Close() {
@@ -504,7 +486,7 @@ void ClientSession::OnHandleClosed() {
 
 void ClientSession::MaybeDelete() {
   // Requests still at a backend or waiting for a retry will call back: stay until they have.
-  if (!handle_closed_ || outstanding_ > 0 || writing_) return;
+  if (!handle_closed_ || outstanding_ > 0 || writer_.writing()) return;
   delete this;
 }
 

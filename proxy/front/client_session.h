@@ -20,6 +20,7 @@
 #include "common/resp/request_parser.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/stream_writer.h"
 #include "proxy/route/router.h"
 #include "proxy/worker_context.h"
 
@@ -60,13 +61,14 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   void DrainQueue();
   void StartWrite();
   void OnWritten(int status);
+  void AfterWrite();
+  void AnswerAndStopReading(std::string_view error);
   void UpdateReadPause();
   void OnHandleClosed();
   void MaybeDelete();
 
   WorkerContext* context_;
   uv_tcp_t tcp_;
-  uv_write_t write_req_;
   uint64_t id_;
   std::string name_;
   uint64_t last_active_ms_ = 0;
@@ -87,9 +89,8 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   int multi_slot_ = -1;        // the slot every keyed command of the block must hash to
   std::vector<std::string> multi_commands_;
 
-  ByteBuffer out_;
-  ByteBuffer writing_buffer_;
-  bool writing_ = false;
+  StreamWriter writer_;
+  ByteBuffer& out_;  // writer_'s queue: replies in order, not yet written
   bool reading_ = false;
   bool input_stopped_ = false;  // protocol error or QUIT: parse nothing more
   bool close_when_written_ = false;

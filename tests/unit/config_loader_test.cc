@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "tests/unit/config_test_util.h"
 
 namespace slotgate {
 namespace {
@@ -19,21 +20,6 @@ using ::testing::IsEmpty;
 
 constexpr std::string_view kSeedsOnly = "backend:\n  seeds: [127.0.0.1:7001]\n";
 
-std::vector<std::string> ErrorsOf(std::string_view yaml) {
-  const LoadResult result = LoadConfigString(yaml, "t.yaml");
-  EXPECT_FALSE(result.config.has_value());
-  std::vector<std::string> errors;
-  for (const ConfigError& error : result.errors) errors.push_back(error.ToString());
-  return errors;
-}
-
-Config LoadOk(std::string_view yaml) {
-  const LoadResult result = LoadConfigString(yaml, "t.yaml");
-  std::vector<std::string> errors;
-  for (const ConfigError& error : result.errors) errors.push_back(error.ToString());
-  EXPECT_THAT(errors, IsEmpty());
-  return result.config.value_or(Config{});
-}
 
 Config SeedsOnlyConfig() {
   Config config;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "tests/unit/config_test_util.h"
 
 namespace slotgate {
 namespace {
@@ -14,21 +15,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-std::vector<std::string> ErrorsOf(std::string_view yaml) {
-  const LoadResult result = LoadConfigString(yaml, "t.yaml");
-  EXPECT_FALSE(result.config.has_value());
-  std::vector<std::string> errors;
-  for (const ConfigError& error : result.errors) errors.push_back(error.ToString());
-  return errors;
-}
-
-Config LoadOk(std::string_view yaml) {
-  const LoadResult result = LoadConfigString(yaml, "t.yaml");
-  std::vector<std::string> errors;
-  for (const ConfigError& error : result.errors) errors.push_back(error.ToString());
-  EXPECT_THAT(errors, IsEmpty());
-  return result.config.value_or(Config{});
-}
 
 // Lines 1-6: a cluster with the demo's three masters. Tests append lines from 7 on.
 constexpr std::string_view kCluster =

@@ -81,8 +81,8 @@ TEST(SplitBySlot, RepeatedKeyStaysTwiceInItsPart) {
 }
 
 TEST(SplitBySlot, MsetStepTwoCarriesEachValueWithItsKey) {
-  const std::vector<std::string_view> args = {"MSET", "foo", "1", "{u}a", "22", "bar", "",
-                                              "{u}b", "4"};
+  const std::vector<std::string_view> args = {"MSET", "foo", "1",    "{u}a", "22",
+                                              "bar",  "",    "{u}b", "4"};
   const std::vector<uint32_t> keys = {1, 3, 5, 7};
   const std::vector<SplitPart> parts = SplitBySlot(args, keys, 2);
   ASSERT_EQ(parts.size(), 3u);
