@@ -33,6 +33,7 @@ constexpr FanOutRow kFanOutRows[] = {
     {"pubsub|channels", MergeKind::kConcatArrays},
     {"pubsub|shardchannels", MergeKind::kConcatArrays},
     {"pubsub|numpat", MergeKind::kSumIntegers},
+    {"config|get", MergeKind::kAgree},
     {"config|set", MergeKind::kFirstUnlessError},
     {"config|resetstat", MergeKind::kFirstUnlessError},
 };

@@ -24,6 +24,7 @@ enum class MergeKind : uint8_t {
   kFirstUnlessError, // MSET, FLUSHALL, SCRIPT LOAD, CONFIG SET ...
   kFirstNonNull,     // RANDOMKEY
   kScanCursor,       // SCAN on one master: its cursor re-encoded with the master's index
+  kAgree,            // CONFIG GET: the reply when every node gives the same, else an error
 };
 
 struct CompositePart {

@@ -68,6 +68,21 @@ std::string CompositeRequest::Merge() const {
       return FirstUnlessError(replies_);
     case MergeKind::kFirstNonNull:
       return FirstNonNull(replies_);
+    case MergeKind::kAgree: {
+      if (const std::string_view error = FirstError(replies_); !error.empty()) {
+        return std::string(error);
+      }
+      std::string differing;
+      for (size_t i = 1; i < replies_.size(); ++i) {
+        if (replies_[i] == replies_[0]) continue;
+        differing += (differing.empty() ? "" : ", ") + parts_[i]->redirect_target.ToString();
+      }
+      if (differing.empty()) return replies_.empty() ? std::string() : replies_[0];
+      std::string out;
+      WriteError(out, "ERR proxy: nodes disagree: " + parts_[0]->redirect_target.ToString() +
+                          " differs from " + differing);
+      return out;
+    }
     case MergeKind::kScanCursor:
       return replies_.empty() ? std::string()
                               : RewriteScanReply(replies_[0], scan_.node_index, scan_.node_count);

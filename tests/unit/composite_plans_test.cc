@@ -42,6 +42,9 @@ void PrintTo(MergeKind merge, std::ostream* os) {
     case MergeKind::kFirstNonNull:
       *os << "kFirstNonNull";
       return;
+    case MergeKind::kAgree:
+      *os << "kAgree";
+      return;
     case MergeKind::kScanCursor:
       *os << "kScanCursor";
       return;
@@ -234,9 +237,16 @@ TEST_F(CompositePlansTest, EachFanOutCommandHasItsMerge) {
 }
 
 TEST_F(CompositePlansTest, UnsupportedFanOutCommandAnswersAnErrorWithNoPart) {
-  const CompositePlan plan = FanOut({"CONFIG", "GET", "maxmemory"});
-  EXPECT_EQ(plan.error, "ERR proxy: 'config|get' on every node is not available yet");
+  const CompositePlan plan = FanOut({"PUBSUB", "NUMSUB", "channel"});
+  EXPECT_EQ(plan.error, "ERR proxy: 'pubsub|numsub' on every node is not available yet");
   EXPECT_THAT(plan.parts, IsEmpty());
+}
+
+TEST_F(CompositePlansTest, ConfigGetAsksEveryMasterAndNeedsTheirAgreement) {
+  const CompositePlan plan = FanOut({"CONFIG", "GET", "maxmemory"});
+  EXPECT_TRUE(plan.error.empty());
+  EXPECT_EQ(plan.merge, MergeKind::kAgree);
+  EXPECT_EQ(plan.parts.size(), 3u);
 }
 
 TEST(PlanFanOut, EmptyTableAnswersClusterDown) {
