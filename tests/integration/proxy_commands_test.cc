@@ -1,29 +1,31 @@
-// Through slotgate, a 3-master cluster answers like one Redis server: keys land on the master
-// owning their slot, and the errors a client may see are Redis's own.
+// The command surface through slotgate in front of a 3-master cluster: connection commands,
+// multi-key commands split by slot, transactions, whole-keyspace commands, metrics and a clean
+// SIGTERM. (Routing, resharding, failover and bad input have their own proxy_*_test files.)
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "common/slot.h"
-#include "tests/integration/support/local_cluster.h"
+#include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/redis_client.h"
-#include "tests/integration/support/slotgate_runner.h"
+#include "tests/integration/support/slotgate_process.h"
 
 namespace slotgate {
 namespace {
 
-using test::LocalCluster;
+using test::RedisCluster;
 using test::RedisClient;
-using test::SlotgateRunner;
+using test::SlotgateConfig;
+using test::SlotgateProcess;
 
-class SlotgateRouting : public testing::Test {
+class SlotgateCommands : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = new LocalCluster({.masters = 3, .replicas_per_master = 0, .extra_args = {}});
-    proxy_ = new SlotgateRunner(SlotgateRunner::ClusterBackend(cluster_->Addresses()));
+    cluster_ = new RedisCluster(3);
+    proxy_ = new SlotgateProcess(SlotgateConfig::ForCluster(*cluster_));
   }
   static void TearDownTestSuite() {
     delete proxy_;
@@ -34,39 +36,14 @@ class SlotgateRouting : public testing::Test {
     return client.CommandString(args);
   }
 
-  static LocalCluster* cluster_;
-  static SlotgateRunner* proxy_;
+  static RedisCluster* cluster_;
+  static SlotgateProcess* proxy_;
 };
 
-LocalCluster* SlotgateRouting::cluster_ = nullptr;
-SlotgateRunner* SlotgateRouting::proxy_ = nullptr;
+RedisCluster* SlotgateCommands::cluster_ = nullptr;
+SlotgateProcess* SlotgateCommands::proxy_ = nullptr;
 
-TEST_F(SlotgateRouting, TenThousandKeysLandOnTheMasterOwningTheirSlot) {
-  RedisClient client(proxy_->port());
-  constexpr int kKeys = 10000;
-  for (int i = 0; i < kKeys; ++i) {
-    client.Append({"SET", "key:" + std::to_string(i), "value:" + std::to_string(i)});
-  }
-  for (int i = 0; i < kKeys; ++i) ASSERT_EQ(test::ReplyToString(client.Next().get()), "OK");
-
-  std::vector<std::unique_ptr<RedisClient>> direct;
-  for (size_t n = 0; n < cluster_->size(); ++n) {
-    direct.push_back(std::make_unique<RedisClient>(cluster_->node(n).port()));
-  }
-  const std::vector<size_t> owner = cluster_->SlotOwners();
-  for (int i = 0; i < kKeys; ++i) {
-    const std::string key = "key:" + std::to_string(i);
-    const size_t node = owner[KeySlot(key)];
-    ASSERT_EQ(direct[node]->CommandString({"GET", key}), "\"value:" + std::to_string(i) + "\"")
-        << key;
-  }
-  for (int i = 0; i < kKeys; ++i) client.Append({"GET", "key:" + std::to_string(i)});
-  for (int i = 0; i < kKeys; ++i) {
-    ASSERT_EQ(test::ReplyToString(client.Next().get()), "\"value:" + std::to_string(i) + "\"");
-  }
-}
-
-TEST_F(SlotgateRouting, ConnectionCommandsAreAnsweredLikeOneServer) {
+TEST_F(SlotgateCommands, ConnectionCommandsAreAnsweredLikeOneServer) {
   EXPECT_EQ(Ask({"PING"}), "PONG");
   EXPECT_EQ(Ask({"PING", "hello"}), "\"hello\"");
   EXPECT_EQ(Ask({"ECHO", "x y"}), "\"x y\"");
@@ -75,7 +52,7 @@ TEST_F(SlotgateRouting, ConnectionCommandsAreAnsweredLikeOneServer) {
   EXPECT_EQ(Ask({"COMMAND", "COUNT"}), "(integer) 240");
 }
 
-TEST_F(SlotgateRouting, UnknownCommandsAndWrongArityGetRedisErrors) {
+TEST_F(SlotgateCommands, UnknownCommandsAndWrongArityGetRedisErrors) {
   EXPECT_EQ(Ask({"FOO", "a", "b"}),
             "(error) ERR unknown command 'FOO', with args beginning with: 'a' 'b' ");
   EXPECT_EQ(Ask({"GET"}), "(error) ERR wrong number of arguments for 'get' command");
@@ -83,7 +60,7 @@ TEST_F(SlotgateRouting, UnknownCommandsAndWrongArityGetRedisErrors) {
   EXPECT_EQ(Ask({"CLUSTER", "NODES"}), "(error) ERR This instance has cluster support disabled");
 }
 
-TEST_F(SlotgateRouting, KeysOfSeveralSlotsAreRefusedUnlessTheCommandCanBeSplit) {
+TEST_F(SlotgateCommands, KeysOfSeveralSlotsAreRefusedUnlessTheCommandCanBeSplit) {
   EXPECT_EQ(Ask({"RENAME", "foo", "bar"}),
             "(error) CROSSSLOT Keys in request don't hash to the same slot");
   EXPECT_EQ(Ask({"MSET", "{u}a", "1", "{u}b", "2"}), "OK");
@@ -97,7 +74,7 @@ TEST_F(SlotgateRouting, KeysOfSeveralSlotsAreRefusedUnlessTheCommandCanBeSplit) 
             "(error) CROSSSLOT Keys in request don't hash to the same slot");
 }
 
-TEST_F(SlotgateRouting, TransactionsRunOnTheSlotOwner) {
+TEST_F(SlotgateCommands, TransactionsRunOnTheSlotOwner) {
   RedisClient client(proxy_->port());
   EXPECT_EQ(client.CommandString({"MULTI"}), "OK");
   EXPECT_EQ(client.CommandString({"SET", "{t}counter", "10"}), "QUEUED");
@@ -113,7 +90,7 @@ TEST_F(SlotgateRouting, TransactionsRunOnTheSlotOwner) {
   EXPECT_EQ(client.CommandString({"DISCARD"}), "(error) ERR DISCARD without MULTI");
 }
 
-TEST_F(SlotgateRouting, WholeKeyspaceCommandsSeeEveryMaster) {
+TEST_F(SlotgateCommands, WholeKeyspaceCommandsSeeEveryMaster) {
   RedisClient client(proxy_->port());
   EXPECT_EQ(client.CommandString({"FLUSHALL"}), "OK");
   EXPECT_EQ(client.CommandString({"DBSIZE"}), "(integer) 0");
@@ -131,6 +108,23 @@ TEST_F(SlotgateRouting, WholeKeyspaceCommandsSeeEveryMaster) {
     }
   } while (cursor != "0");
   EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST_F(SlotgateCommands, MetricsCountRequestsByCommand) {
+  RedisClient client(proxy_->port());
+  const std::optional<double> before = proxy_->Metric("slotgate_requests_total{command=\"incr\"}");
+  EXPECT_EQ(client.CommandString({"INCR", "metrics:counter"}), "(integer) 1");
+  EXPECT_EQ(proxy_->Metric("slotgate_requests_total{command=\"incr\"}").value_or(-1),
+            before.value_or(0) + 1);
+  EXPECT_GE(proxy_->Metric("slotgate_client_connections").value_or(0), 1);
+}
+
+TEST(SlotgateShutdown, SigtermWithAClientConnectedExitsZero) {
+  RedisCluster cluster(3);
+  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster));
+  RedisClient idle(proxy.port());
+  EXPECT_EQ(idle.CommandString({"SET", "x", "1"}), "OK");
+  EXPECT_EQ(proxy.Stop(), 0);
 }
 
 }  // namespace
