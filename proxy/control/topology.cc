@@ -46,15 +46,25 @@ class Topology::Query final : public ReplyHandler {
       if (subcommand_ == "SHARDS" && value.str.find("unknown subcommand") != std::string::npos) {
         return Send("SLOTS");
       }
-      return Done(value.str);
+      // A view without migrations is still a view.
+      return Done(subcommand_ == "NODES" ? std::string_view() : std::string_view(value.str));
+    }
+    if (subcommand_ == "NODES") {
+      // Only migrations come from CLUSTER NODES; the view itself is already parsed.
+      if (value.is_string()) view_->migrations = ParseClusterNodesMigrations(value.str, node_);
+      return Done({});
     }
     std::string why;
     view_ = subcommand_ == "SHARDS" ? ParseClusterShards(value, node_, &why)
                                     : ParseClusterSlots(value, node_, &why);
-    Done(view_ ? std::string_view() : std::string_view(why));
+    if (!view_) return Done(why);
+    Send("NODES");  // same connection, so the migrations match this view
   }
 
-  void OnBackendFailure(bool, std::string_view reason) override { Done(reason); }
+  void OnBackendFailure(bool, std::string_view reason) override {
+    if (subcommand_ == "NODES") return Done({});  // keep the view, without migrations
+    Done(reason);
+  }
 
   const std::optional<ClusterView>& view() const { return view_; }
   const Endpoint& node() const { return node_; }

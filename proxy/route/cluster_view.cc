@@ -1,6 +1,7 @@
 #include "proxy/route/cluster_view.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 namespace slotgate {
@@ -138,6 +139,72 @@ std::optional<ClusterView> ParseClusterSlots(const RespValue& reply, const Endpo
   return view;
 }
 
+std::vector<SlotMigration> ParseClusterNodesMigrations(std::string_view nodes,
+                                                       const Endpoint& asked) {
+  struct Line {
+    std::string_view id;
+    std::optional<Endpoint> endpoint;
+    bool myself = false;
+    std::vector<std::string_view> fields;
+  };
+  std::vector<Line> lines;
+  size_t start = 0;
+  while (start < nodes.size()) {
+    size_t end = nodes.find('\n', start);
+    if (end == std::string_view::npos) end = nodes.size();
+    const std::string_view text = nodes.substr(start, end - start);
+    start = end + 1;
+    Line line;
+    size_t at = 0;
+    while (at < text.size()) {
+      size_t space = text.find(' ', at);
+      if (space == std::string_view::npos) space = text.size();
+      if (space > at) line.fields.push_back(text.substr(at, space - at));
+      at = space + 1;
+    }
+    if (line.fields.size() < 8) continue;
+    line.id = line.fields[0];
+    // "ip:port@cport[,hostname]"; an empty ip means the node that answered.
+    std::string_view address = line.fields[1].substr(0, line.fields[1].find('@'));
+    const size_t colon = address.rfind(':');
+    if (colon != std::string_view::npos) {
+      int port = 0;
+      const std::string_view digits = address.substr(colon + 1);
+      std::from_chars(digits.data(), digits.data() + digits.size(), port);
+      std::string host(address.substr(0, colon));
+      if (host.empty()) host = asked.host;
+      if (port > 0 && port <= 65535) line.endpoint = Endpoint{host, static_cast<uint16_t>(port)};
+    }
+    line.myself = line.fields[2].find("myself") != std::string_view::npos;
+    lines.push_back(std::move(line));
+  }
+  const auto endpoint_of = [&](std::string_view id) -> std::optional<Endpoint> {
+    for (const Line& line : lines) {
+      if (line.id == id) return line.endpoint;
+    }
+    return std::nullopt;
+  };
+  std::vector<SlotMigration> migrations;
+  for (const Line& line : lines) {
+    if (!line.myself || !line.endpoint) continue;
+    for (size_t i = 8; i < line.fields.size(); ++i) {
+      std::string_view entry = line.fields[i];
+      if (entry.size() < 6 || entry.front() != '[' || entry.back() != ']') continue;
+      entry = entry.substr(1, entry.size() - 2);
+      const bool migrating = entry.find("->-") != std::string_view::npos;
+      const size_t arrow = entry.find(migrating ? "->-" : "-<-");
+      if (arrow == std::string_view::npos) continue;
+      int slot = -1;
+      std::from_chars(entry.data(), entry.data() + arrow, slot);
+      const std::optional<Endpoint> other = endpoint_of(entry.substr(arrow + 3));
+      if (slot < 0 || slot >= kSlotCount || !other) continue;
+      migrations.push_back(migrating ? SlotMigration{static_cast<uint16_t>(slot), *line.endpoint, *other}
+                                     : SlotMigration{static_cast<uint16_t>(slot), *other, *line.endpoint});
+    }
+  }
+  return migrations;
+}
+
 std::shared_ptr<const SlotTable> MergeViews(const std::vector<ClusterView>& views,
                                             uint64_t version) {
   // votes[slot]: (view index of the first vote, master) -> count, kept small: a handful of views.
@@ -167,6 +234,16 @@ std::shared_ptr<const SlotTable> MergeViews(const std::vector<ClusterView>& view
       for (const Endpoint& replica : shard.replicas) builder.AddReplica(index, replica);
     }
   }
+  std::vector<SlotMigration> migrations;
+  for (const ClusterView& view : views) {
+    for (const SlotMigration& m : view.migrations) {
+      const bool known = std::any_of(migrations.begin(), migrations.end(), [&](const auto& k) {
+        return k.slot == m.slot && k.from == m.from && k.to == m.to;
+      });
+      if (!known) migrations.push_back(m);
+    }
+  }
+  for (SlotMigration& m : migrations) builder.AddMigration(std::move(m));
   for (uint32_t slot = 0; slot < kSlotCount; ++slot) {
     const auto& ballot = votes[slot];
     if (ballot.empty()) continue;

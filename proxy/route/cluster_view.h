@@ -21,6 +21,7 @@ struct ViewShard {
 
 struct ClusterView {
   std::vector<ViewShard> shards;
+  std::vector<SlotMigration> migrations;  // from the node's own CLUSTER NODES line, if asked
 };
 
 // `asked` is the node that answered: Redis leaves a node's own address empty when it does not
@@ -29,6 +30,12 @@ std::optional<ClusterView> ParseClusterShards(const RespValue& reply, const Endp
                                               std::string* why);
 std::optional<ClusterView> ParseClusterSlots(const RespValue& reply, const Endpoint& asked,
                                              std::string* why);
+
+// The migrations a node takes part in, from its CLUSTER NODES text: its own ("myself") line
+// lists "[slot->-target_id]" while migrating a slot away and "[slot-<-source_id]" while
+// importing one; ids are resolved to endpoints through the other lines. Malformed entries are
+// skipped.
+std::vector<SlotMigration> ParseClusterNodesMigrations(std::string_view nodes, const Endpoint& asked);
 
 // Each slot goes to the master most views name for it (ties: the earlier view), so one stale
 // node cannot outvote the others. Replicas come from the views that agree on the master.

@@ -380,7 +380,7 @@ const Endpoint kC = Local(7003);
 const Endpoint kA1 = Local(7004);
 const Endpoint kB1 = Local(7005);
 
-ClusterView View(std::vector<ViewShard> shards) { return ClusterView{std::move(shards)}; }
+ClusterView View(std::vector<ViewShard> shards) { return ClusterView{std::move(shards), {}}; }
 
 TEST(MergeViews, OneViewBecomesTheTable) {
   const auto table = MergeViews(
@@ -569,6 +569,51 @@ TEST(DescribeDrift, OwnerLinesComeBeforeMigrationLines) {
       ElementsAre("slots 16383-16383: configured 127.0.0.1:7001, cluster has 127.0.0.1:7002",
                   "slot 7: configured migrating from 127.0.0.1:7001 to 127.0.0.1:7002, "
                   "cluster shows no such migration"));
+}
+
+}  // namespace
+}  // namespace slotgate
+
+namespace slotgate {
+namespace {
+
+constexpr std::string_view kNodesWhileMigrating =
+    "aaaa 127.0.0.1:7001@17001 myself,master - 0 0 1 connected 0-5460 [100->-bbbb] "
+    "[6000-<-cccc]\n"
+    "bbbb 127.0.0.1:7002@17002,host2 master - 0 1426238316232 2 connected 5461-10922\n"
+    "cccc :7003@17003 master - 0 1426238316232 3 connected 10923-16383\n";
+
+TEST(ParseClusterNodesMigrations, MigratingAndImportingSlotsOfTheAnsweringNode) {
+  const std::vector<SlotMigration> migrations =
+      ParseClusterNodesMigrations(kNodesWhileMigrating, Endpoint{"10.0.0.9", 7001});
+  ASSERT_EQ(migrations.size(), 2u);
+  EXPECT_EQ(migrations[0].slot, 100);
+  EXPECT_EQ(migrations[0].from, (Endpoint{"127.0.0.1", 7001}));
+  EXPECT_EQ(migrations[0].to, (Endpoint{"127.0.0.1", 7002}));
+  EXPECT_EQ(migrations[1].slot, 6000);
+  EXPECT_EQ(migrations[1].from, (Endpoint{"10.0.0.9", 7003}));  // empty ip: the asked host
+  EXPECT_EQ(migrations[1].to, (Endpoint{"127.0.0.1", 7001}));
+}
+
+TEST(ParseClusterNodesMigrations, OtherNodesLinesAndUnknownIdsAreIgnored) {
+  EXPECT_TRUE(ParseClusterNodesMigrations(
+                  "aaaa 127.0.0.1:7001@17001 master - 0 0 1 connected 0-5460 [100->-bbbb]\n",
+                  Endpoint{"127.0.0.1", 7001})
+                  .empty());
+  EXPECT_TRUE(ParseClusterNodesMigrations(
+                  "aaaa 127.0.0.1:7001@17001 myself,master - 0 0 1 connected [1->-zzzz]\n",
+                  Endpoint{"127.0.0.1", 7001})
+                  .empty());
+}
+
+TEST(MergeViews, MigrationsOfEveryViewAreKeptOnce) {
+  ClusterView a;
+  a.shards.push_back(ViewShard{Endpoint{"127.0.0.1", 7001}, {}, {{0, 16383}}});
+  a.migrations.push_back(SlotMigration{5, Endpoint{"127.0.0.1", 7001}, Endpoint{"127.0.0.1", 7002}});
+  ClusterView b = a;
+  const auto table = MergeViews({a, b}, 2);
+  ASSERT_EQ(table->migrations().size(), 1u);
+  EXPECT_EQ(table->MigrationOf(5)->to, (Endpoint{"127.0.0.1", 7002}));
 }
 
 }  // namespace
