@@ -126,7 +126,6 @@ void Worker::Stop(uint64_t grace_ms) {
 void Worker::OnStopAsync() {
   if (stopping_) return;
   stopping_ = true;
-  context_.draining = true;
   if (listener_) listener_->Close();
   listener_ = nullptr;
   const std::vector<ClientSession*> sessions(context_.sessions.begin(), context_.sessions.end());

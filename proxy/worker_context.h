@@ -43,7 +43,6 @@ struct WorkerContext {
   ProcessState* process = nullptr;
   WorkerMetrics* metrics = nullptr;
   std::unordered_set<ClientSession*> sessions;
-  bool draining = false;  // shutting down: sessions close once their replies are written
 };
 
 }  // namespace slotgate

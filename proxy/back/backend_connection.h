@@ -61,7 +61,6 @@ class BackendConnection final : public Flushable {
 
   const Endpoint& endpoint() const { return endpoint_; }
   bool closing() const { return closing_; }
-  size_t in_flight() const { return in_flight_.size(); }
 
   void Flush() override;
 

@@ -34,7 +34,6 @@ class BackendPool final : public BackendConnection::Owner {
   BackendConnection* Get(const Endpoint& node, bool read_only = false);
   // Closes every connection (failing what is in flight).
   void CloseAll(std::string_view why);
-  size_t open_connections() const { return open_; }
   void OnBackendClosed(BackendConnection* connection) override;
   void OnBackendConnected(BackendConnection* connection) override;
 

@@ -73,7 +73,9 @@ CompositePlan PlanScan(std::span<const std::string_view> args, const SlotTable& 
 CompositePlan PlanSplit(const CommandInfo& cmd, std::span<const std::string_view> args,
                         std::span<const uint32_t> key_positions) {
   CompositePlan plan;
-  const uint32_t step = cmd.name == "mset" ? 2 : 1;
+  // MSET's key spec steps over each value; the other splittable commands list only keys.
+  const uint32_t step =
+      cmd.key_specs.empty() ? 1 : static_cast<uint32_t>(std::max(1, cmd.key_specs[0].keystep));
   for (SplitPart& split : SplitBySlot(args, key_positions, step)) {
     CompositePart part;
     part.slot = split.slot;

@@ -96,21 +96,6 @@ ClientSession::~ClientSession() {
   context_->metrics->client_connections_closed.Add();
 }
 
-std::string ClientSession::PeerAddress() const {
-  sockaddr_storage address{};
-  int length = sizeof(address);
-  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "";
-  char host[64] = {};
-  if (address.ss_family == AF_INET6) {
-    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
-    uv_ip6_name(v6, host, sizeof(host));
-    return "[" + std::string(host) + "]:" + std::to_string(ntohs(v6->sin6_port));
-  }
-  const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
-  uv_ip4_name(v4, host, sizeof(host));
-  return std::string(host) + ":" + std::to_string(ntohs(v4->sin_port));
-}
-
 void ClientSession::StartReading() {
   if (reading_ || closing_) return;
   reading_ = true;

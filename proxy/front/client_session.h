@@ -41,8 +41,6 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   // Nothing read and nothing owed since `last_active_ms` (loop time): the idle timeout applies.
   bool IdleSince(uint64_t ms) const { return queue_.empty() && last_active_ms_ < ms; }
   uint64_t id() const { return id_; }
-  const std::string& name() const { return name_; }
-  std::string PeerAddress() const;
 
  private:
   explicit ClientSession(WorkerContext* context);

@@ -167,11 +167,9 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
 
     auto slots = Family("slotgate_slots", "Slots owned, by master", MetricType::Gauge);
     if (const std::shared_ptr<const SlotTable> table = process_.table.load()) {
-      for (size_t i = 0; i < table->shards().size(); ++i) {
-        size_t owned = 0;
-        for (const SlotRange& r : table->RangesOf(i)) owned += r.last - r.first + 1u;
-        AddValue(slots, static_cast<double>(owned),
-                 {{"node", table->shards()[i].master.ToString()}});
+      for (const Shard& shard : table->shards()) {
+        AddValue(slots, static_cast<double>(table->SlotsOwnedBy(shard.master)),
+                 {{"node", shard.master.ToString()}});
       }
     }
     families.push_back(std::move(slots));
