@@ -67,6 +67,9 @@ struct Limits {
   uint64_t client_query_buffer_bytes = 1ull << 30;    // unparsed request bytes, 1mb-1024gb,
                                                       // at least max_bulk_length
   uint32_t backend_connections_per_node = 1;          // pipelined, per worker per node, 1-64
+  // Pushes (messages) not yet written to a subscribed client; above it the client is
+  // disconnected, as Redis does with client-output-buffer-limit pubsub. 64kb-1024gb.
+  uint64_t pubsub_output_buffer_bytes = 32ull << 20;
   bool operator==(const Limits&) const = default;
 };
 
@@ -81,6 +84,9 @@ struct Config {
                                       // expected table, compared with the live cluster
   std::vector<Migration> migrations;  // cluster mode only; needs `slots`
   ReadFrom read_from = ReadFrom::kMaster;
+  // false: CONFIG SET, CONFIG RESETSTAT and CONFIG REWRITE are refused, so clients of the proxy
+  // cannot reconfigure the cluster's nodes behind it.
+  bool admin_commands = true;
   Timeouts timeouts;
   Limits limits;
   bool operator==(const Config&) const = default;

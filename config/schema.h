@@ -19,8 +19,9 @@ enum class Section : uint8_t { kTop, kBackend, kMigration, kTimeouts, kLimits };
 std::string_view PathOf(Section section);
 std::vector<std::string_view> KeysOf(Section section);
 
-inline constexpr std::string_view kTopKeys[] = {"listen",  "workers",  "metrics", "log_level",
-                                                "backend", "timeouts", "limits"};
+inline constexpr std::string_view kTopKeys[] = {"listen",  "workers",  "metrics",
+                                                "log_level", "admin_commands", "backend",
+                                                "timeouts", "limits"};
 inline constexpr std::string_view kBackendKeys[] = {"mode", "seeds", "read_from", "slots",
                                                     "migrations"};
 inline constexpr std::string_view kMigrationKeys[] = {"slot", "from", "to"};
@@ -30,6 +31,8 @@ inline constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "
 inline constexpr std::string_view kModeNames[] = {"cluster", "static"};  // BackendMode order
 inline constexpr std::string_view kReadFromNames[] = {"master", "prefer-replica",
                                                       "replica"};  // ReadFrom order
+// YAML's plain spellings only: "yes"/"on" would be true to some readers and text to others.
+inline constexpr std::string_view kBoolNames[] = {"false", "true"};
 
 inline constexpr unsigned kMaxWorkers = 256;
 
@@ -65,6 +68,7 @@ inline constexpr NumberField<Limits> kLimitFields[] = {
     {"client_output_buffer_bytes", &Limits::client_output_buffer_bytes, 64 * kKb, 1024 * kGb, true},
     {"client_query_buffer_bytes", &Limits::client_query_buffer_bytes, kMb, 1024 * kGb, true},
     {"backend_connections_per_node", &Limits::backend_connections_per_node, 1, 64},
+    {"pubsub_output_buffer_bytes", &Limits::pubsub_output_buffer_bytes, 64 * kKb, 1024 * kGb, true},
 };
 
 // Every range is well formed and fits the member it is stored in, so the loader may narrow.

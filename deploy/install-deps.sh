@@ -8,9 +8,12 @@ packages=(
   build-essential cmake pkg-config ninja-build
   clang libclang-rt-dev
   libuv1-dev libyaml-cpp-dev libspdlog-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libhiredis-dev
+  libgtest-dev libgmock-dev libhiredis-dev libssl-dev
   redis-server redis-tools nutcracker
+  python3-redis nodejs
 )
+# A Node.js that bundles npm (as NodeSource's does) conflicts with Debian's npm package.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -38,5 +41,14 @@ if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
   systemctl disable --now nutcracker >/dev/null 2>&1 || true
 elif [[ -x /etc/init.d/redis-server ]]; then
   /etc/init.d/redis-server stop >/dev/null 2>&1 || true
+fi
+# ioredis for the real-client tests, at the versions package-lock.json pins; reinstalled only
+# when the lock file changed since the last install.
+clients_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/clients"
+stamp="$clients_dir/node_modules/.slotgate-lock-sha256"
+lock_sum=$(sha256sum "$clients_dir/package-lock.json" | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$lock_sum" ]]; then
+  (cd "$clients_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$stamp"
 fi
 echo "slotgate dependencies: installed"

@@ -7,6 +7,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/commands/command_doc.h"
+#include "common/commands/command_table.h"
 #include "config/config.h"
 #include "proxy/proxy_server.h"
 
@@ -20,6 +22,8 @@ constexpr std::string_view kHelp =
     "  slotgate --config FILE         run the proxy as FILE says (SIGTERM or SIGINT stop it)\n"
     "  slotgate --check-config FILE   validate FILE; prints 'ok' or every error as\n"
     "                                 FILE:LINE:COLUMN: reason, exits 0 or 1\n"
+    "  slotgate --command-table       print the README's table of what slotgate does with\n"
+    "                                 each Redis command (generated from its policy table)\n"
     "  slotgate --version             print the version\n"
     "  slotgate --help                print this help\n"
     "\n"
@@ -72,6 +76,12 @@ int main(int argc, char** argv) {
   }
   if (flag == "--version" || flag == "-v") {
     std::printf("slotgate %s\n", SLOTGATE_VERSION);
+    return 0;
+  }
+  if (flag == "--command-table") {
+    if (argc != 2) return Usage("--command-table takes no argument");
+    const std::string table = CommandTableMarkdown(*CommandTable::Recorded());
+    std::fwrite(table.data(), 1, table.size(), stdout);
     return 0;
   }
   if (flag == "--config") {

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "proxy/commands/subscriptions.h"
 #include "proxy/front/client_session.h"
 
 namespace slotgate {
 namespace {
+
+constexpr uint64_t kRepairPeriodMs = 250;
 
 uv_loop_t* InitLoop(uv_loop_t* loop) {
   uv_loop_init(loop);
@@ -43,6 +46,7 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   context_.config = &config_;
   context_.process = process;
   context_.metrics = &metrics_;
+  dispatcher_.SetScriptMemory(&process->scripts);
   uv_async_init(&loop_, &table_async_,
                 [](uv_async_t* a) { static_cast<Worker*>(a->data)->OnTableAsync(); });
   uv_async_init(&loop_, &stop_async_,
@@ -52,6 +56,12 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   uv_timer_init(&loop_, &grace_timer_);
   uv_timer_init(&loop_, &drain_check_);
   uv_timer_init(&loop_, &idle_timer_);
+  uv_timer_init(&loop_, &repair_timer_);
+  repair_timer_.data = this;
+  uv_timer_start(
+      &repair_timer_,
+      [](uv_timer_t* t) { static_cast<Worker*>(t->data)->RepairSubscriptions(); },
+      kRepairPeriodMs, kRepairPeriodMs);
   grace_timer_.data = this;
   drain_check_.data = this;
   idle_timer_.data = this;
@@ -71,6 +81,12 @@ void Worker::CloseIdleClients() {
     if (session->IdleSince(now - limit_ms)) idle.push_back(session);
   }
   for (ClientSession* session : idle) session->Close();
+}
+
+void Worker::RepairSubscriptions() {
+  const std::vector<Subscriptions*> all(context_.subscriptions.begin(),
+                                        context_.subscriptions.end());
+  for (Subscriptions* subscriptions : all) subscriptions->Repair();
 }
 
 Worker::~Worker() {
@@ -112,7 +128,9 @@ void Worker::OnTableAsync() {
     std::lock_guard lock(mutex_);
     table.swap(next_table_);
   }
-  if (table) dispatcher_.SetTable(std::move(table));
+  if (!table) return;
+  dispatcher_.SetTable(std::move(table));
+  RepairSubscriptions();
 }
 
 void Worker::Stop(uint64_t grace_ms) {
@@ -155,6 +173,7 @@ void Worker::FinishIfIdle() {
   if (!context_.sessions.empty()) return;
   uv_timer_stop(&drain_check_);
   uv_timer_stop(&idle_timer_);
+  uv_timer_stop(&repair_timer_);
   pool_.CloseAll("shutting down");
   dispatcher_.Close();
   scheduler_.Close();
@@ -163,6 +182,7 @@ void Worker::FinishIfIdle() {
   uv_close(AsHandle(&grace_timer_), nullptr);
   uv_close(AsHandle(&drain_check_), nullptr);
   uv_close(AsHandle(&idle_timer_), nullptr);
+  uv_close(AsHandle(&repair_timer_), nullptr);
 }
 
 void Worker::Join() {

@@ -47,6 +47,7 @@ class Worker {
   void OnStopAsync();
   void FinishIfIdle();
   void CloseIdleClients();
+  void RepairSubscriptions();
 
   int index_;
   const Config& config_;
@@ -64,6 +65,8 @@ class Worker {
   uv_timer_t grace_timer_;
   uv_timer_t drain_check_;
   uv_timer_t idle_timer_;  // client_idle_s: closes clients idle that long
+  // Re-places subscriptions whose node was lost; a node that stays down is retried this often.
+  uv_timer_t repair_timer_;
   std::mutex mutex_;  // guards the two hand-over fields below, never held on the request path
   std::shared_ptr<const SlotTable> next_table_;
   uint64_t grace_ms_ = 0;

@@ -14,7 +14,9 @@
 
 #include "common/commands/command_table.h"
 #include "config/config.h"
+#include "proxy/commands/script_memory.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/front/client_registry.h"
 #include "proxy/ops/worker_metrics.h"
 #include "proxy/route/slot_table.h"
 
@@ -22,6 +24,7 @@ namespace slotgate {
 
 class ClientSession;
 class RequestDispatcher;
+class Subscriptions;
 
 // Shared by all workers; written before they start, or through atomics.
 struct ProcessState {
@@ -29,9 +32,12 @@ struct ProcessState {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint64_t> next_client_id{1};
   std::atomic<int64_t> connected_clients{0};
+  ClientRegistry clients;  // CLIENT LIST / INFO
   std::vector<const WorkerMetrics*> worker_metrics;  // filled before workers start
   // The control thread's newest table, for INFO and metrics (never read on the request path).
   std::atomic<std::shared_ptr<const SlotTable>> table;
+  // Scripts loaded through any worker, to load again where a node lost them (own mutex).
+  ScriptMemory scripts;
 };
 
 struct WorkerContext {
@@ -43,6 +49,7 @@ struct WorkerContext {
   ProcessState* process = nullptr;
   WorkerMetrics* metrics = nullptr;
   std::unordered_set<ClientSession*> sessions;
+  std::unordered_set<Subscriptions*> subscriptions;  // repaired after topology changes
 };
 
 }  // namespace slotgate

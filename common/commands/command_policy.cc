@@ -2,13 +2,17 @@
 
 #include <string_view>
 
+#include "common/errors.h"
+
 namespace slotgate {
 namespace {
 
 struct PolicyRow {
   std::string_view name;  // a command, or "container|sub", or "container|*" for every subcommand
   CommandPolicy policy;
-  std::string_view reason = {};
+  std::string_view reason = {};  // kRefused: the error text
+  std::string_view note = {};    // the README's command table: how replies combine, or why
+  bool admin = false;            // refused when the config says `admin_commands: false`
 };
 
 using P = CommandPolicy;
@@ -19,34 +23,52 @@ constexpr std::string_view kNoReplication = "ERR proxy: replication commands are
 constexpr std::string_view kNoDebug = "ERR proxy: DEBUG is not available";
 constexpr std::string_view kNoShutdown = "ERR proxy: SHUTDOWN is not available";
 constexpr std::string_view kNoMonitor = "ERR proxy: MONITOR is not available";
+// Per-node state that no merge keeps the meaning of: the operator asks the node itself.
+constexpr std::string_view kPerNodeLatency = "ERR proxy: LATENCY is per node; ask the nodes directly";
+constexpr std::string_view kPerNodeMemory =
+    "ERR proxy: MEMORY STATS, DOCTOR and MALLOC-STATS are per node; ask the nodes directly";
+// slotgate logs no client in (AUTH is answered here), so a node's users mean nothing to them.
+constexpr std::string_view kPerNodeAcl =
+    "ERR proxy: ACL users are per node; manage them on the nodes directly";
+constexpr std::string_view kPerNodeModule =
+    "ERR proxy: modules are loaded per node; load and unload them on the nodes directly";
+constexpr std::string_view kNoSave =
+    "ERR proxy: SAVE would block every master until its snapshot is written; use BGSAVE";
+constexpr std::string_view kNoScriptDebug =
+    "ERR proxy: SCRIPT DEBUG is not available (it takes over the connection)";
 
+constexpr std::string_view kSum = "replies summed";
+constexpr std::string_view kSame = "the reply when every node succeeds, else the first error";
+
+// First match wins, so a specific "container|sub" row goes before its "container|*".
 constexpr PolicyRow kRows[] = {
-    {"mget", P::kSplitBySlot},
-    {"mset", P::kSplitBySlot},
-    {"del", P::kSplitBySlot},
-    {"unlink", P::kSplitBySlot},
-    {"exists", P::kSplitBySlot},
-    {"touch", P::kSplitBySlot},
+    {"mget", P::kSplitBySlot, {}, "values in argument order"},
+    {"mset", P::kSplitBySlot, {}, "`+OK` when every part succeeds"},
+    {"del", P::kSplitBySlot, {}, kSum},
+    {"unlink", P::kSplitBySlot, {}, kSum},
+    {"exists", P::kSplitBySlot, {}, kSum},
+    {"touch", P::kSplitBySlot, {}, kSum},
 
     {"ping", P::kLocal},
     {"echo", P::kLocal},
     {"quit", P::kLocal},
-    {"select", P::kLocal},
-    {"hello", P::kLocal},
+    {"select", P::kLocal, {}, "`SELECT 0` only, as in cluster mode"},
+    {"hello", P::kLocal, {}, "protocol 2"},
     {"reset", P::kLocal},
-    {"auth", P::kLocal},
-    {"command", P::kLocal},
+    {"auth", P::kLocal, {}, "no password is configured"},
+    {"command", P::kLocal, {}, "the command table slotgate routes with"},
     {"command|count", P::kLocal},
-    {"client|*", P::kLocal},
-    {"info", P::kLocal},
-    {"readonly", P::kLocal},
+    {"client|*", P::kLocal, {}, "slotgate's own client connections"},
+    {"info", P::kLocal, {},
+     "slotgate's own sections; `keyspace` summed over `INFO keyspace` of every master"},
+    {"readonly", P::kLocal, {}, "asks for replica reads"},
     {"readwrite", P::kLocal},
     {"asking", P::kLocal},
 
     {"multi", P::kTransaction},
-    {"exec", P::kTransaction},
+    {"exec", P::kTransaction, {}, "the block goes to its slot's master in one write"},
     {"discard", P::kTransaction},
-    {"watch", P::kTransaction},
+    {"watch", P::kTransaction, {}, "keys in one slot"},
     {"unwatch", P::kTransaction},
 
     {"subscribe", P::kPubSub},
@@ -55,26 +77,59 @@ constexpr PolicyRow kRows[] = {
     {"punsubscribe", P::kPubSub},
     {"ssubscribe", P::kPubSub},
     {"sunsubscribe", P::kPubSub},
+    {"publish", P::kAnyMaster, {}, "the master of slot 0, where slotgate's subscribers are"},
 
-    {"dbsize", P::kAllMasters},
-    {"keys", P::kAllMasters},
-    {"scan", P::kAllMasters},
-    {"randomkey", P::kAllMasters},
-    {"flushall", P::kAllMasters},
-    {"flushdb", P::kAllMasters},
-    {"script|load", P::kAllMasters},
-    {"script|flush", P::kAllMasters},
-    {"script|kill", P::kAllMasters},
-    {"script|exists", P::kAllMasters},
-    {"function|load", P::kAllMasters},
-    {"function|delete", P::kAllMasters},
-    {"function|flush", P::kAllMasters},
-    {"function|restore", P::kAllMasters},
-    {"function|kill", P::kAllMasters},
-    {"pubsub|*", P::kAllMasters},
-    {"config|set", P::kAllNodes},
-    {"config|resetstat", P::kAllNodes},
-    {"config|get", P::kAllMasters},
+    // WAIT has no `blocking` flag in Redis 7.0, yet blocks until replicas acknowledge.
+    {"wait", P::kBlocking, {}, "on the connection of the client's last write; timeout capped"},
+
+    {"dbsize", P::kAllMasters, {}, kSum},
+    {"keys", P::kAllMasters, {}, "replies concatenated"},
+    {"scan", P::kAllMasters, {}, "one master at a time, under one cursor"},
+    {"randomkey", P::kAllMasters, {}, "the first key found"},
+    {"flushall", P::kAllMasters, {}, kSame},
+    {"flushdb", P::kAllMasters, {}, kSame},
+    {"lastsave", P::kAllMasters, {}, "the oldest: every master has saved since"},
+    {"bgsave", P::kAllMasters, {}, kSame},
+    {"bgrewriteaof", P::kAllMasters, {}, kSame},
+    {"save", P::kRefused, kNoSave},
+    {"script|load", P::kAllMasters, {}, kSame},
+    {"script|flush", P::kAllMasters, {}, kSame},
+    {"script|kill", P::kAllMasters, {}, kSame},
+    {"script|exists", P::kAllMasters, {}, "1 where every master has the script"},
+    {"script|debug", P::kRefused, kNoScriptDebug},
+    {"function|load", P::kAllMasters, {}, kSame},
+    {"function|delete", P::kAllMasters, {}, kSame},
+    {"function|flush", P::kAllMasters, {}, kSame},
+    {"function|restore", P::kAllMasters, {}, kSame},
+    {"function|kill", P::kAllMasters, {}, kSame},
+    {"pubsub|help", P::kAnyMaster},
+    {"pubsub|channels", P::kAllMasters, {}, "union of the masters' channels"},
+    {"pubsub|shardchannels", P::kAllMasters, {}, "union of the masters' shard channels"},
+    {"pubsub|numpat", P::kAllMasters, {}, kSum},
+    {"pubsub|numsub", P::kAllMasters, {}, "summed per channel, in argument order"},
+    {"pubsub|shardnumsub", P::kAllMasters, {}, "each channel asked at its slot's master"},
+    {"slowlog|get", P::kAllMasters, {}, "newest first over all masters, cut to the count"},
+    {"slowlog|len", P::kAllMasters, {}, kSum},
+    {"slowlog|reset", P::kAllNodes, {}, kSame},
+    {"latency|help", P::kAnyMaster},
+    {"latency|reset", P::kAllNodes, {}, kSum},
+    {"latency|*", P::kRefused, kPerNodeLatency},
+    {"memory|purge", P::kAllNodes, {}, kSame},
+    {"memory|stats", P::kRefused, kPerNodeMemory},
+    {"memory|doctor", P::kRefused, kPerNodeMemory},
+    {"memory|malloc-stats", P::kRefused, kPerNodeMemory},
+    {"config|set", P::kAllNodes, {}, kSame, true},
+    {"config|resetstat", P::kAllNodes, {}, kSame, true},
+    {"config|rewrite", P::kAllNodes, {}, kSame, true},
+    {"config|get", P::kAllMasters, {}, "the reply when every master agrees, else an error"},
+    {"acl|cat", P::kAnyMaster},
+    {"acl|genpass", P::kAnyMaster},
+    {"acl|help", P::kAnyMaster},
+    {"acl|whoami", P::kAnyMaster, {}, "the user slotgate's backend connections use"},
+    {"acl|*", P::kRefused, kPerNodeAcl},
+    {"module|help", P::kAnyMaster},
+    {"module|list", P::kAnyMaster, {}, "every node should run the same modules"},
+    {"module|*", P::kRefused, kPerNodeModule},
 
     {"cluster|*", P::kRefused, kNoCluster},
     {"monitor", P::kRefused, kNoMonitor},
@@ -98,13 +153,33 @@ bool Matches(std::string_view row, std::string_view name) {
   return name.starts_with(container);
 }
 
+const PolicyRow* RowFor(std::string_view name) {
+  for (const PolicyRow& row : kRows) {
+    if (Matches(row.name, name)) return &row;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 PolicyDecision PolicyFor(const CommandInfo& cmd) {
-  for (const PolicyRow& row : kRows) {
-    if (Matches(row.name, cmd.name)) return {row.policy, row.reason};
+  if (const PolicyRow* row = RowFor(cmd.name)) {
+    return {row->policy, row->reason, row->note, row->admin};
   }
-  return {cmd.HasKeys() ? P::kRouteBySlot : P::kAnyMaster, {}};
+  if (cmd.Has(kCmdBlocking)) return {.policy = P::kBlocking, .note = "COMMAND flag `blocking`"};
+  // Key specs flagged not-key (SPUBLISH's shard channel) still place the command on a slot.
+  if (cmd.HasKeys()) return {.policy = P::kRouteBySlot};
+  if (!cmd.key_specs.empty()) return {.policy = P::kRouteBySlot, .note = "the channel's slot"};
+  return {.policy = P::kAnyMaster};
+}
+
+std::string_view AdminCommandRefusal(std::string_view name) {
+  const PolicyRow* row = RowFor(name);
+  if (row == nullptr || !row->admin) return {};
+  if (name == "config|set") return errors::kConfigSetDisabled;
+  if (name == "config|resetstat") return errors::kConfigResetstatDisabled;
+  if (name == "config|rewrite") return errors::kConfigRewriteDisabled;
+  return {};
 }
 
 std::string_view PolicyName(CommandPolicy policy) {
@@ -117,6 +192,7 @@ std::string_view PolicyName(CommandPolicy policy) {
     case P::kLocal: return "local";
     case P::kTransaction: return "transaction";
     case P::kPubSub: return "pub/sub connection";
+    case P::kBlocking: return "dedicated connection";
     case P::kRefused: return "refused";
   }
   return "unknown";

@@ -19,16 +19,28 @@ enum class CommandPolicy : uint8_t {
   kLocal,         // answered by slotgate itself (connection state, introspection)
   kTransaction,   // MULTI, EXEC, DISCARD, WATCH, UNWATCH: the session's transaction logic
   kPubSub,        // subscriptions: a dedicated backend connection
+  // Blocking commands (COMMAND flag `blocking`: BLPOP, BRPOP, BLMOVE, BZPOPMIN, XREAD, ...,
+  // plus WAIT by its row). Routed like kRouteBySlot (one slot or CROSSSLOT; no keys: any
+  // master), but sent on a connection dedicated to this client until the reply arrives, so a
+  // command that blocks for seconds never stalls other clients pipelined on a shared one.
+  kBlocking,
   kRefused,       // makes no sense through a proxy; `reason` says why
 };
 
 struct PolicyDecision {
   CommandPolicy policy = CommandPolicy::kAnyMaster;
-  std::string_view reason;  // kRefused: the error text sent to the client (no '-', no CRLF)
+  std::string_view reason = {};  // kRefused: the error text (no '-', no CRLF)
+  std::string_view note = {};    // for the README's command table: how replies combine, or why
+  bool admin = false;            // refused when the config says `admin_commands: false`
 };
 
-// `cmd` is the resolved command (a subcommand when one was named).
+// `cmd` is the resolved command (a subcommand when one was named). A row of slotgate's table
+// decides; without one, the `blocking` flag, then whether the command has keys.
 PolicyDecision PolicyFor(const CommandInfo& cmd);
+
+// With `admin_commands: false`: the error for a command that reconfigures the nodes (CONFIG SET,
+// CONFIG RESETSTAT, CONFIG REWRITE), or empty for any other. `name` as CommandInfo::name.
+std::string_view AdminCommandRefusal(std::string_view name);
 
 std::string_view PolicyName(CommandPolicy policy);
 

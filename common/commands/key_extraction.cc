@@ -6,28 +6,18 @@
 #include <limits>
 #include <string>
 
+#include "common/text.h"
+
 namespace slotgate {
 namespace {
 
 using Args = std::span<const std::string_view>;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if (std::tolower(x) != std::tolower(y)) return false;
-  }
-  return true;
-}
-
 // Redis's string2ll: strict decimal, no leading '+', no spaces, fits in 64 bits.
 bool StrictInt64(std::string_view text, long long* out) {
-  if (text.empty() || text[0] == '+') return false;
-  if (text.size() > 1 && text[0] == '0') return false;
-  if (text.size() > 2 && text[0] == '-' && text[1] == '0') return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size();
+  const std::optional<long long> value = ParseStrictInteger(text);
+  if (value) *out = *value;
+  return value.has_value();
 }
 
 // C's atoi on a length-delimited argument (Redis's native procedures read numkeys this way).

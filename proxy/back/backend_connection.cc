@@ -47,11 +47,10 @@ BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
   connect_req_.data = this;
   resolve_req_.data = this;
   open_handles_ = 2;
-  if (options_.read_only) {
-    std::string readonly;
-    WriteCommand(readonly, {"READONLY"});
-    Send(readonly, nullptr);
-  }
+  std::string setup;
+  if (options_.resp3) WriteCommand(setup, {"HELLO", "3"});
+  if (options_.read_only) WriteCommand(setup, {"READONLY"});
+  if (!setup.empty()) Send(setup, nullptr);
 }
 
 BackendConnection::~BackendConnection() = default;
@@ -126,10 +125,12 @@ void BackendConnection::OnConnected(int status) {
       [](uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
         static_cast<BackendConnection*>(s->data)->OnRead(nread);
       });
-  const uint64_t period = std::max<uint64_t>(10, options_.request_timeout_ms / 4);
-  uv_timer_start(
-      &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
-      period, period);
+  if (options_.request_timeout_ms > 0) {
+    const uint64_t period = std::max<uint64_t>(10, options_.request_timeout_ms / 4);
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
+        period, period);
+  }
   if (!writer_.queue().empty()) scheduler_->Schedule(this);
 }
 
@@ -139,8 +140,10 @@ void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
     return;
   }
   writer_.queue().Append(request);
-  in_flight_.push_back({handler, uv_now(loop_), false});
-  ++unsent_;
+  if (!stream_handler_) {
+    in_flight_.push_back({handler, uv_now(loop_), false});
+    ++unsent_;
+  }
   if (connected_) scheduler_->Schedule(this);
 }
 
@@ -192,6 +195,11 @@ void BackendConnection::HandleReplies() {
       return;
     }
     const std::string_view bytes = in_.data().substr(0, reply.length);
+    if (stream_handler_) {
+      stream_handler_->OnBackendReply(bytes, reply);
+      in_.Consume(reply.length);
+      continue;
+    }
     if (reply.first_byte == '>') {  // a push is not an answer to any request
       in_.Consume(reply.length);
       continue;
@@ -226,6 +234,7 @@ void BackendConnection::Close(std::string_view why) {
   close_reason_ = why;
   spdlog::debug("backend connection closed: {} ({} requests in flight)", why, in_flight_.size());
   owner_->OnBackendClosed(this);
+  if (stream_handler_) stream_handler_->OnBackendFailure(true, close_reason_);
   // Fail in order; handlers may send elsewhere, never here (closing_ refuses).
   while (!in_flight_.empty()) {
     const InFlight entry = in_flight_.front();

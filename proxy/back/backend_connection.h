@@ -33,8 +33,9 @@ class ReplyHandler {
 
 struct BackendOptions {
   uint32_t connect_timeout_ms = 1000;
-  uint32_t request_timeout_ms = 5000;
+  uint32_t request_timeout_ms = 5000;  // 0: none (dedicated connections of blocked clients)
   bool read_only = false;  // replica reads: send READONLY first
+  bool resp3 = false;      // for RESP3 clients: send HELLO 3 first
 };
 
 class BackendConnection final : public Flushable {
@@ -58,6 +59,10 @@ class BackendConnection final : public Flushable {
   void Send(std::string_view request, ReplyHandler* handler);
   // Idempotent. Fails every request still in flight with `why`.
   void Close(std::string_view why);
+  // From now on every frame read (replies and pushes alike) goes to `handler`, which is told
+  // of the close too: a subscribed connection has no request/reply order to keep. Call before
+  // sending anything.
+  void StreamTo(ReplyHandler* handler) { stream_handler_ = handler; }
 
   const Endpoint& endpoint() const { return endpoint_; }
   bool closing() const { return closing_; }
@@ -106,6 +111,7 @@ class BackendConnection final : public Flushable {
   std::deque<InFlight> in_flight_;
   size_t unsent_ = 0;  // trailing entries of in_flight_ whose bytes are still in out_
   std::string close_reason_;
+  ReplyHandler* stream_handler_ = nullptr;
 };
 
 }  // namespace slotgate

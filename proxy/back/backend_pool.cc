@@ -9,16 +9,16 @@ BackendPool::BackendPool(uv_loop_t* loop, FlushScheduler* scheduler, BackendPool
 
 BackendPool::~BackendPool() { CloseAll("shutting down"); }
 
-BackendPool::Node& BackendPool::NodeFor(const Endpoint& endpoint, bool read_only) {
+BackendPool::Node& BackendPool::NodeFor(const Endpoint& endpoint, bool read_only, bool resp3) {
   // Look up by reference first: building a NodeKey copies the host, so only a new node pays it.
   for (auto& [key, node] : nodes_) {
-    if (key.read_only == read_only && key.endpoint == endpoint) return node;
+    if (key.read_only == read_only && key.resp3 == resp3 && key.endpoint == endpoint) return node;
   }
-  return nodes_[NodeKey{endpoint, read_only}];
+  return nodes_[NodeKey{endpoint, read_only, resp3}];
 }
 
-BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only) {
-  Node& entry = NodeFor(node, read_only);
+BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only, bool resp3) {
+  Node& entry = NodeFor(node, read_only, resp3);
   if (entry.connections.size() >= options_.connections_per_node) {
     entry.next = (entry.next + 1) % entry.connections.size();
     return entry.connections[entry.next];
@@ -29,6 +29,7 @@ BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only) {
   }
   BackendOptions options = options_.connection;
   options.read_only = read_only;
+  options.resp3 = resp3;
   BackendConnection* connection =
       BackendConnection::Create(loop_, scheduler_, node, options, this);
   // Create may fail synchronously (an unusable address) and close at once.
@@ -44,7 +45,7 @@ void BackendPool::OnBackendClosed(BackendConnection* connection) {
   const auto owner = owners_.find(connection);
   if (owner == owners_.end()) {
     // Closed inside Create, before it was registered: count it as a failed attempt.
-    BackOff(NodeFor(connection->endpoint(), false));
+    BackOff(NodeFor(connection->endpoint(), false, false));
     return;
   }
   Node& entry = *owner->second;

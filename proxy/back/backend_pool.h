@@ -30,8 +30,9 @@ class BackendPool final : public BackendConnection::Owner {
   BackendPool(const BackendPool&) = delete;
   BackendPool& operator=(const BackendPool&) = delete;
 
-  // A connection to `node`, or nullptr while the node is in reconnect backoff.
-  BackendConnection* Get(const Endpoint& node, bool read_only = false);
+  // A connection to `node`, or nullptr while the node is in reconnect backoff. RESP3 clients'
+  // requests go on connections of their own, since replies are encoded per connection.
+  BackendConnection* Get(const Endpoint& node, bool read_only = false, bool resp3 = false);
   // Closes every connection (failing what is in flight).
   void CloseAll(std::string_view why);
   void OnBackendClosed(BackendConnection* connection) override;
@@ -47,15 +48,16 @@ class BackendPool final : public BackendConnection::Owner {
   struct NodeKey {
     Endpoint endpoint;
     bool read_only;
+    bool resp3;
     bool operator==(const NodeKey&) const = default;
   };
   struct NodeKeyHash {
     size_t operator()(const NodeKey& k) const {
       return std::hash<std::string>{}(k.endpoint.host) ^ (size_t{k.endpoint.port} << 1) ^
-             size_t{k.read_only};
+             size_t{k.read_only} ^ (size_t{k.resp3} << 2);
     }
   };
-  Node& NodeFor(const Endpoint& endpoint, bool read_only);
+  Node& NodeFor(const Endpoint& endpoint, bool read_only, bool resp3);
   void BackOff(Node& node);
 
   uv_loop_t* loop_;

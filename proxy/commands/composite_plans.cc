@@ -1,10 +1,14 @@
 #include "proxy/commands/composite_plans.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/commands/command_policy.h"
 #include "common/resp/writer.h"
+#include "common/text.h"
+#include "proxy/commands/reply_merge.h"
 #include "proxy/commands/scan_cursor.h"
+#include "proxy/commands/server_merge.h"
 #include "proxy/commands/split_plan.h"
 
 namespace slotgate {
@@ -30,13 +34,53 @@ constexpr FanOutRow kFanOutRows[] = {
     {"function|flush", MergeKind::kFirstUnlessError},
     {"function|restore", MergeKind::kFirstUnlessError},
     {"function|kill", MergeKind::kFirstUnlessError},
-    {"pubsub|channels", MergeKind::kConcatArrays},
-    {"pubsub|shardchannels", MergeKind::kConcatArrays},
+    // Through slotgate each subscription lives on one node: unions and sums count it once.
+    {"pubsub|channels", MergeKind::kUnionArrays},
+    {"pubsub|shardchannels", MergeKind::kUnionArrays},
     {"pubsub|numpat", MergeKind::kSumIntegers},
+    {"pubsub|numsub", MergeKind::kSumPerName},
     {"config|get", MergeKind::kAgree},
     {"config|set", MergeKind::kFirstUnlessError},
     {"config|resetstat", MergeKind::kFirstUnlessError},
+    {"config|rewrite", MergeKind::kFirstUnlessError},
+    {"lastsave", MergeKind::kMinInteger},
+    {"bgsave", MergeKind::kFirstUnlessError},
+    {"bgrewriteaof", MergeKind::kFirstUnlessError},
+    {"slowlog|get", MergeKind::kNewestEntries},
+    {"slowlog|len", MergeKind::kSumIntegers},
+    {"slowlog|reset", MergeKind::kFirstUnlessError},
+    {"latency|reset", MergeKind::kSumIntegers},
+    {"memory|purge", MergeKind::kFirstUnlessError},
 };
+
+// SLOWLOG GET's count, as Redis reads it: 10 when absent, -1 for every entry. A count Redis
+// refuses is left to the nodes, whose error then answers.
+size_t SlowlogLimit(std::span<const std::string_view> args) {
+  if (args.size() < 3) return 10;
+  const std::optional<long long> count = ParseStrictInteger(args[2]);
+  if (!count || *count < 0) return SIZE_MAX;
+  return static_cast<size_t>(*count);
+}
+
+// PUBSUB SHARDNUMSUB: a shard channel's subscribers are on its slot's master, so each channel
+// is asked there, one request per slot, and the pairs are put back in argument order.
+CompositePlan PlanShardNumsub(std::span<const std::string_view> args) {
+  CompositePlan plan;
+  plan.merge = MergeKind::kPairsByKeyOrder;
+  plan.keys = args.size() - 2;
+  std::vector<uint32_t> channels;
+  for (uint32_t i = 2; i < args.size(); ++i) channels.push_back(i);
+  for (SplitPart& split : SplitBySlot(args, channels, 1)) {
+    std::vector<std::string_view> part_args{args[0], args[1]};
+    for (const uint32_t k : split.key_order) part_args.push_back(args[2 + k]);
+    CompositePart part;
+    part.slot = split.slot;
+    WriteCommand(part.request, part_args);
+    part.key_order = std::move(split.key_order);
+    plan.parts.push_back(std::move(part));
+  }
+  return plan;
+}
 
 // Masters in a stable order (by address), so SCAN cursors mean the same across table versions.
 std::vector<Endpoint> SortedMasters(const SlotTable& table) {
@@ -98,6 +142,7 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
     return plan;
   }
   if (cmd.name == "scan") return PlanScan(args, table);
+  if (cmd.name == "pubsub|shardnumsub") return PlanShardNumsub(args);
   const auto row = std::find_if(std::begin(kFanOutRows), std::end(kFanOutRows),
                                 [&](const FanOutRow& r) { return r.name == cmd.name; });
   if (row == std::end(kFanOutRows)) {
@@ -105,6 +150,7 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
     return plan;
   }
   plan.merge = row->merge;
+  if (plan.merge == MergeKind::kNewestEntries) plan.keys = SlowlogLimit(args);
   std::string request;
   WriteCommand(request, args);
   const bool replicas_too = cmd.policy == CommandPolicy::kAllNodes;
@@ -116,6 +162,67 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
     }
   }
   return plan;
+}
+
+bool InfoWantsKeyspace(std::span<const std::string_view> args) {
+  if (args.size() < 2) return true;
+  for (const std::string_view section : args.subspan(1)) {
+    for (const std::string_view name : {"keyspace", "default", "all", "everything"}) {
+      if (EqualsIgnoreCase(section, name)) return true;
+    }
+  }
+  return false;
+}
+
+CompositePlan PlanInfoKeyspace(const SlotTable& table, std::string local_sections) {
+  CompositePlan plan;
+  plan.merge = MergeKind::kInfoKeyspace;
+  plan.prefix = std::move(local_sections);
+  std::string request;
+  WriteCommand(request, {"INFO", "keyspace"});
+  for (const Shard& shard : table.shards()) {
+    plan.parts.push_back(CompositePart{-1, shard.master, request, {}});
+  }
+  return plan;
+}
+
+std::string MergeReplies(const CompositePlan& plan, std::span<const std::string> replies,
+                         std::span<const Endpoint> nodes) {
+  std::vector<std::vector<uint32_t>> key_orders;
+  for (const CompositePart& part : plan.parts) key_orders.push_back(part.key_order);
+  switch (plan.merge) {
+    case MergeKind::kByKeyOrder:
+      return MergeByKeyOrder(replies, key_orders, plan.keys);
+    case MergeKind::kPairsByKeyOrder:
+      return MergeByKeyOrder(replies, key_orders, plan.keys, 2);
+    case MergeKind::kSumIntegers:
+      return SumIntegers(replies);
+    case MergeKind::kConcatArrays:
+      return ConcatArrays(replies);
+    case MergeKind::kUnionArrays:
+      return UnionArrays(replies);
+    case MergeKind::kAndOfArrays:
+      return AndOfIntegerArrays(replies);
+    case MergeKind::kFirstUnlessError:
+      return FirstUnlessError(replies);
+    case MergeKind::kFirstNonNull:
+      return FirstNonNull(replies);
+    case MergeKind::kSumPerName:
+      return SumCountsPerName(replies);
+    case MergeKind::kMinInteger:
+      return MinInteger(replies);
+    case MergeKind::kNewestEntries:
+      return NewestSlowlogEntries(replies, plan.keys);
+    case MergeKind::kInfoKeyspace:
+      return MergeInfoKeyspace(plan.prefix, replies);
+    case MergeKind::kAgree:
+      return AgreedReply(replies, nodes);
+    case MergeKind::kScanCursor:
+      return replies.empty() ? std::string()
+                             : RewriteScanReply(replies[0], plan.scan.node_index,
+                                                plan.scan.node_count);
+  }
+  return {};
 }
 
 }  // namespace slotgate

@@ -18,13 +18,19 @@ namespace slotgate {
 
 enum class MergeKind : uint8_t {
   kByKeyOrder,       // MGET
-  kSumIntegers,      // DEL, UNLINK, EXISTS, TOUCH, DBSIZE
-  kConcatArrays,     // KEYS, PUBSUB CHANNELS
+  kSumIntegers,      // DEL, UNLINK, EXISTS, TOUCH, DBSIZE, PUBSUB NUMPAT, SLOWLOG LEN
+  kConcatArrays,     // KEYS
   kAndOfArrays,      // SCRIPT EXISTS
   kFirstUnlessError, // MSET, FLUSHALL, SCRIPT LOAD, CONFIG SET ...
   kFirstNonNull,     // RANDOMKEY
   kScanCursor,       // SCAN on one master: its cursor re-encoded with the master's index
   kAgree,            // CONFIG GET: the reply when every node gives the same, else an error
+  kUnionArrays,      // PUBSUB CHANNELS, SHARDCHANNELS: each element once
+  kSumPerName,       // PUBSUB NUMSUB: (channel, count) pairs, counts summed
+  kPairsByKeyOrder,  // PUBSUB SHARDNUMSUB split by slot: pairs back in argument order
+  kMinInteger,       // LASTSAVE: the oldest save
+  kNewestEntries,    // SLOWLOG GET: newest first, at most `keys` entries
+  kInfoKeyspace,     // INFO: `prefix` (slotgate's own sections), then the summed keyspace
 };
 
 struct CompositePart {
@@ -42,10 +48,17 @@ struct ScanCursorContext {
 struct CompositePlan {
   std::vector<CompositePart> parts;
   MergeKind merge = MergeKind::kFirstUnlessError;
-  size_t keys = 0;
+  size_t keys = 0;  // kByKeyOrder, kPairsByKeyOrder: keys of the request;
+                    // kNewestEntries: how many entries the reply keeps
   ScanCursorContext scan;
-  std::string error;  // non-empty: answer this error instead (no part is sent)
+  std::string prefix;  // kInfoKeyspace: slotgate's own INFO sections, rendered
+  std::string error;   // non-empty: answer this error instead (no part is sent)
 };
+
+// Merges the parts' replies (in part order) as `plan` says. `nodes[i]` is where part i went
+// (kAgree names the nodes that differ).
+std::string MergeReplies(const CompositePlan& plan, std::span<const std::string> replies,
+                         std::span<const Endpoint> nodes);
 
 // MGET, MSET, DEL, UNLINK, EXISTS, TOUCH with keys in several slots: one part per slot.
 CompositePlan PlanSplit(const CommandInfo& cmd, std::span<const std::string_view> args,
@@ -54,5 +67,13 @@ CompositePlan PlanSplit(const CommandInfo& cmd, std::span<const std::string_view
 // Commands of policy kAllMasters / kAllNodes.
 CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_view> args,
                          const SlotTable& table);
+
+// INFO's arguments ask for the keyspace section: none, or one of keyspace, default, all,
+// everything (case-insensitive), as Redis picks sections.
+bool InfoWantsKeyspace(std::span<const std::string_view> args);
+
+// INFO with the keyspace: `INFO keyspace` to every master, merged after `local_sections`
+// (slotgate's own sections, as MergeInfoKeyspace takes them).
+CompositePlan PlanInfoKeyspace(const SlotTable& table, std::string local_sections);
 
 }  // namespace slotgate

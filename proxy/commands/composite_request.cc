@@ -1,8 +1,5 @@
 #include "proxy/commands/composite_request.h"
 
-#include "common/resp/writer.h"
-#include "proxy/commands/reply_merge.h"
-#include "proxy/commands/scan_cursor.h"
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -10,7 +7,18 @@ namespace slotgate {
 void CompositeRequest::Start(PendingRequest* parent, std::vector<CompositePart> parts,
                              MergeKind merge, size_t keys, ScanCursorContext scan,
                              RequestDispatcher* dispatcher) {
-  auto* composite = new CompositeRequest(parent, merge, keys, scan);
+  CompositePlan plan;
+  plan.parts = std::move(parts);
+  plan.merge = merge;
+  plan.keys = keys;
+  plan.scan = scan;
+  Start(parent, std::move(plan), dispatcher);
+}
+
+void CompositeRequest::Start(PendingRequest* parent, CompositePlan plan,
+                             RequestDispatcher* dispatcher) {
+  auto* composite = new CompositeRequest(parent, std::move(plan));
+  std::vector<CompositePart>& parts = composite->plan_.parts;
   composite->left_ = parts.size();
   composite->replies_.resize(parts.size());
   for (CompositePart& part : parts) {
@@ -24,7 +32,6 @@ void CompositeRequest::Start(PendingRequest* parent, std::vector<CompositePart> 
       request->pinned = true;
     }
     request->waiter = composite;
-    composite->key_orders_.push_back(std::move(part.key_order));
     composite->parts_.push_back(std::move(request));
   }
   if (composite->parts_.empty()) {
@@ -39,55 +46,20 @@ void CompositeRequest::Start(PendingRequest* parent, std::vector<CompositePart> 
   for (size_t i = 0; i < count; ++i) dispatcher->Dispatch(sending[i]);
 }
 
-CompositeRequest::CompositeRequest(PendingRequest* parent, MergeKind merge, size_t keys,
-                                   ScanCursorContext scan)
-    : parent_(parent), merge_(merge), keys_(keys), scan_(scan) {}
+CompositeRequest::CompositeRequest(PendingRequest* parent, CompositePlan plan)
+    : parent_(parent), plan_(std::move(plan)) {}
 
 void CompositeRequest::OnRequestDone(PendingRequest* part, std::string_view reply) {
   for (size_t i = 0; part && i < parts_.size(); ++i) {
     if (parts_[i].get() == part) replies_[i].assign(reply);
   }
   if (--left_ > 0) return;
-  const std::string merged = Merge();
+  std::vector<Endpoint> nodes;
+  for (const auto& sent : parts_) nodes.push_back(sent->redirect_target);
+  const std::string merged = MergeReplies(plan_, replies_, nodes);
   PendingRequest* parent = parent_;
   delete this;
   parent->waiter->OnRequestDone(parent, merged);
-}
-
-std::string CompositeRequest::Merge() const {
-  switch (merge_) {
-    case MergeKind::kByKeyOrder:
-      return MergeByKeyOrder(replies_, key_orders_, keys_);
-    case MergeKind::kSumIntegers:
-      return SumIntegers(replies_);
-    case MergeKind::kConcatArrays:
-      return ConcatArrays(replies_);
-    case MergeKind::kAndOfArrays:
-      return AndOfIntegerArrays(replies_);
-    case MergeKind::kFirstUnlessError:
-      return FirstUnlessError(replies_);
-    case MergeKind::kFirstNonNull:
-      return FirstNonNull(replies_);
-    case MergeKind::kAgree: {
-      if (const std::string_view error = FirstError(replies_); !error.empty()) {
-        return std::string(error);
-      }
-      std::string differing;
-      for (size_t i = 1; i < replies_.size(); ++i) {
-        if (replies_[i] == replies_[0]) continue;
-        differing += (differing.empty() ? "" : ", ") + parts_[i]->redirect_target.ToString();
-      }
-      if (differing.empty()) return replies_.empty() ? std::string() : replies_[0];
-      std::string out;
-      WriteError(out, "ERR proxy: nodes disagree: " + parts_[0]->redirect_target.ToString() +
-                          " differs from " + differing);
-      return out;
-    }
-    case MergeKind::kScanCursor:
-      return replies_.empty() ? std::string()
-                              : RewriteScanReply(replies_[0], scan_.node_index, scan_.node_count);
-  }
-  return {};
 }
 
 }  // namespace slotgate

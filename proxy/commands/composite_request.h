@@ -15,22 +15,21 @@ namespace slotgate {
 
 class CompositeRequest final : public ReplyWaiter {
  public:
-  // Dispatches every part; `parent` completes (through its own waiter) once all have answered.
+  // Dispatches every part of `plan`; `parent` completes (through its own waiter) once all have
+  // answered, with the replies merged as the plan says. A plan without parts completes at once.
+  static void Start(PendingRequest* parent, CompositePlan plan, RequestDispatcher* dispatcher);
+  // The same, for a plan given piece by piece (no INFO prefix).
   static void Start(PendingRequest* parent, std::vector<CompositePart> parts, MergeKind merge,
                     size_t keys, ScanCursorContext scan, RequestDispatcher* dispatcher);
 
   void OnRequestDone(PendingRequest* part, std::string_view reply) override;
 
  private:
-  CompositeRequest(PendingRequest* parent, MergeKind merge, size_t keys, ScanCursorContext scan);
-  std::string Merge() const;
+  explicit CompositeRequest(PendingRequest* parent, CompositePlan plan);
 
   PendingRequest* parent_;
-  MergeKind merge_;
-  size_t keys_;
-  ScanCursorContext scan_;
+  CompositePlan plan_;  // the parts' requests have moved into parts_
   std::vector<std::unique_ptr<PendingRequest>> parts_;
-  std::vector<std::vector<uint32_t>> key_orders_;
   std::vector<std::string> replies_;
   size_t left_ = 0;
 };

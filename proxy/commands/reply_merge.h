@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/endpoint.h"
+
 namespace slotgate {
 
 // The elements of an array reply ("*N\r\n" then N replies), as views into `reply`.
@@ -17,9 +19,20 @@ bool SplitArrayReply(std::string_view reply, std::vector<std::string_view>* elem
 // The first error reply among `replies`, or empty.
 std::string_view FirstError(std::span<const std::string> replies);
 
+// An integer reply's value; false for any other reply.
+bool ParseIntegerReply(std::string_view reply, int64_t* value);
+// "-ERR proxy: <what>\r\n", for a part whose reply has the wrong shape.
+std::string ProxyErrorReply(std::string_view what);
+
+// CONFIG GET: the reply when every part gave the same, else an error naming the nodes
+// (`nodes[i]` answered replies[i]) that differ from the first.
+std::string AgreedReply(std::span<const std::string> replies, std::span<const Endpoint> nodes);
+
 // MGET: part p's i-th value belongs at position key_orders[p][i] of the merged array.
+// PUBSUB SHARDNUMSUB: `per_key` 2, each key answered by a (channel, count) pair.
 std::string MergeByKeyOrder(std::span<const std::string> replies,
-                            std::span<const std::vector<uint32_t>> key_orders, size_t keys);
+                            std::span<const std::vector<uint32_t>> key_orders, size_t keys,
+                            size_t per_key = 1);
 // DEL, UNLINK, EXISTS, TOUCH, DBSIZE: the sum of integer replies.
 std::string SumIntegers(std::span<const std::string> replies);
 // KEYS: every array's elements, in part order.
@@ -30,5 +43,12 @@ std::string AndOfIntegerArrays(std::span<const std::string> replies);
 std::string FirstUnlessError(std::span<const std::string> replies);
 // RANDOMKEY: the first reply that is not a null.
 std::string FirstNonNull(std::span<const std::string> replies);
+// PUBSUB CHANNELS, SHARDCHANNELS: every array's elements once, in order of first appearance.
+std::string UnionArrays(std::span<const std::string> replies);
+// PUBSUB NUMSUB: every part answers (channel, count) pairs for the same channels in the same
+// order; the counts are summed pair by pair.
+std::string SumCountsPerName(std::span<const std::string> replies);
+// LASTSAVE: the smallest integer.
+std::string MinInteger(std::span<const std::string> replies);
 
 }  // namespace slotgate

@@ -4,6 +4,7 @@
 
 #include "common/resp/redirect.h"
 #include "common/resp/writer.h"
+#include "proxy/back/dedicated_connections.h"
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -23,14 +24,21 @@ void TransactionRequest::Part::OnBackendFailure(bool sent, std::string_view reas
 }
 
 void TransactionRequest::Start(PendingRequest* parent, std::vector<std::string> commands,
-                               int slot, RequestDispatcher* dispatcher) {
-  auto* transaction = new TransactionRequest(parent, std::move(commands), slot, dispatcher);
+                               int slot, std::optional<Endpoint> watch_node,
+                               RequestDispatcher* dispatcher) {
+  auto* transaction =
+      new TransactionRequest(parent, std::move(commands), slot, std::move(watch_node), dispatcher);
   transaction->Send();
 }
 
 TransactionRequest::TransactionRequest(PendingRequest* parent, std::vector<std::string> commands,
-                                       int slot, RequestDispatcher* dispatcher)
-    : parent_(parent), commands_(std::move(commands)), slot_(slot), dispatcher_(dispatcher) {
+                                       int slot, std::optional<Endpoint> watch_node,
+                                       RequestDispatcher* dispatcher)
+    : parent_(parent),
+      commands_(std::move(commands)),
+      slot_(slot),
+      watch_node_(std::move(watch_node)),
+      dispatcher_(dispatcher) {
   parts_.resize(commands_.size() + 2);
   for (size_t i = 0; i < parts_.size(); ++i) {
     parts_[i].owner = this;
@@ -41,15 +49,24 @@ TransactionRequest::TransactionRequest(PendingRequest* parent, std::vector<std::
 void TransactionRequest::Send() {
   failed_attempt_ = false;
   queue_error_.clear();
+  if (watch_node_) {
+    BackendConnection* watched = parent_->dedicated->Find(*watch_node_, false, parent_->resp3);
+    if (!watched) return FinishWatchLost();
+    return SendOn(watched, /*asking=*/false);
+  }
   const Endpoint* target = ask_target_ ? &*ask_target_ : dispatcher_->MasterFor(slot_);
   if (!target) {
     dispatcher_->RequestRefresh();
     return RetryLater("CLUSTERDOWN Hash slot not served");
   }
-  BackendConnection* connection = dispatcher_->Connection(*target);
+  BackendConnection* connection = dispatcher_->ConnectionFor(*parent_, *target);
   if (!connection) return RetryLater("ERR proxy: cannot reach " + target->ToString());
+  SendOn(connection, ask_target_.has_value());
+}
+
+void TransactionRequest::SendOn(BackendConnection* connection, bool asking) {
   std::string bytes;
-  if (ask_target_) {
+  if (asking) {
     WriteCommand(bytes, {"ASKING"});
     connection->Send(bytes, nullptr);
     bytes.clear();
@@ -83,6 +100,8 @@ void TransactionRequest::AfterExec(std::string_view exec_reply) {
   if (!aborted || queue_error_.empty()) return Finish(exec_reply);
   // Refused as a whole while queuing: nothing ran, so it is safe to send again.
   const std::string_view code = ErrorCode(queue_error_);
+  // EXEC, even refused, ended the WATCH: a second attempt would run unguarded.
+  if (watch_node_) return FinishWatchLost();
   if (code == "MOVED" || code == "ASK") {
     const std::optional<Redirect> redirect = ParseRedirect(queue_error_);
     if (!redirect || ++hops_ > dispatcher_->config().limits.max_redirects) {
@@ -139,6 +158,10 @@ void TransactionRequest::RetryLater(std::string_view error) {
       std::min(kFirstBackoffMs << std::min<uint8_t>(retries_, 5), kMaxBackoffMs);
   ++retries_;
   dispatcher_->RunLater(std::min(delay, deadline_ms_ - now), [this] { Send(); });
+}
+
+void TransactionRequest::FinishWatchLost() {
+  Finish(parent_->resp3 ? "_\r\n" : "*-1\r\n");
 }
 
 void TransactionRequest::FinishWithError(std::string_view text) {

@@ -4,6 +4,9 @@
 // EXEC answers EXECABORT) has not run: it is sent again, whole, to the right node (after ASK,
 // ASKING first, which Redis keeps for the whole MULTI block). TRYAGAIN and CLUSTERDOWN while
 // queuing are retried with backoff within the redirect deadline. Deletes itself when done.
+// After WATCH the block must go on the client's own connection that sent WATCH, and nowhere
+// else: if that connection is gone or the slot moved away, the watched keys can no longer be
+// vouched for, and EXEC answers a null reply, as Redis does when a watched key changed.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +24,9 @@ class RequestDispatcher;
 class TransactionRequest {
  public:
   // `commands`: each queued command's RESP bytes. `slot`: -1 when no command has keys.
+  // `watch_node`: where the client's WATCH went (on parent->dedicated), if it sent one.
   static void Start(PendingRequest* parent, std::vector<std::string> commands, int slot,
-                    RequestDispatcher* dispatcher);
+                    std::optional<Endpoint> watch_node, RequestDispatcher* dispatcher);
 
  private:
   // One reply of the batch: MULTI's, a queued command's, or EXEC's.
@@ -34,8 +38,10 @@ class TransactionRequest {
   };
 
   TransactionRequest(PendingRequest* parent, std::vector<std::string> commands, int slot,
-                     RequestDispatcher* dispatcher);
+                     std::optional<Endpoint> watch_node, RequestDispatcher* dispatcher);
+  void FinishWatchLost();
   void Send();
+  void SendOn(BackendConnection* connection, bool asking);
   void OnPartReply(size_t index, std::string_view reply, const ScannedReply& info);
   void OnPartFailure(size_t index, bool sent, std::string_view reason);
   void AfterExec(std::string_view exec_reply);
@@ -46,6 +52,7 @@ class TransactionRequest {
   PendingRequest* parent_;
   std::vector<std::string> commands_;
   int slot_;
+  std::optional<Endpoint> watch_node_;
   RequestDispatcher* dispatcher_;
   std::vector<Part> parts_;  // MULTI, each command, EXEC
   bool failed_attempt_ = false;  // the connection failed during this attempt

@@ -11,6 +11,7 @@
 
 namespace slotgate {
 
+class DedicatedConnections;
 class PendingRequest;
 class RequestDispatcher;
 
@@ -36,14 +37,18 @@ class PendingRequest final : public ReplyHandler {
     command = nullptr;
     slot = -1;
     to_replica = false;
+    resp3 = false;
+    dedicated = nullptr;
     hops = 0;
     retries = 0;
     deadline_ms = 0;
     started_ns = 0;
     done = false;
     close_after = false;
+    silent = false;
     has_redirect_target = false;
     pinned = false;
+    script_reloaded = false;
     send_asking = false;
     waiter = nullptr;
     dispatcher = nullptr;
@@ -54,18 +59,24 @@ class PendingRequest final : public ReplyHandler {
   const CommandInfo* command = nullptr;
   int slot = -1;  // -1: any master
   bool to_replica = false;
+  bool resp3 = false;  // the client speaks RESP3: so must the backend connection
+  // Set: the request goes on the client's own connection to the node (blocking commands,
+  // WATCH), not on the worker's shared pipeline.
+  DedicatedConnections* dedicated = nullptr;
   uint8_t hops = 0;          // MOVED/ASK redirections followed so far
   uint8_t retries = 0;       // TRYAGAIN/CLUSTERDOWN/reconnect retries so far (sets the backoff)
   uint64_t deadline_ms = 0;  // TRYAGAIN/CLUSTERDOWN/reconnect retries stop here (loop time)
   uint64_t started_ns = 0;
   bool done = false;
   bool close_after = false;  // QUIT, protocol error: close the client once this is written
+  bool silent = false;       // CLIENT REPLY OFF / SKIP: the reply is not written
   ReplyWaiter* waiter = nullptr;
   RequestDispatcher* dispatcher = nullptr;
   Endpoint redirect_target;          // after ASK: where the next attempt goes
   bool has_redirect_target = false;
   bool send_asking = false;          // the next attempt is preceded by ASKING
   bool pinned = false;               // every attempt goes to redirect_target (fan-out parts)
+  bool script_reloaded = false;      // NOSCRIPT already answered by loading the script
 };
 
 }  // namespace slotgate

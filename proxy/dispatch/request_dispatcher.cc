@@ -5,6 +5,8 @@
 #include "common/errors.h"
 #include "common/resp/redirect.h"
 #include "common/resp/writer.h"
+#include "proxy/back/dedicated_connections.h"
+#include "proxy/commands/script_reload.h"
 
 namespace slotgate {
 namespace {
@@ -81,7 +83,7 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
     return;
   }
   const bool read_only = request->to_replica && !request->has_redirect_target;
-  BackendConnection* connection = pool_->Get(*target, read_only);
+  BackendConnection* connection = ConnectionFor(*request, *target, read_only);
   if (!connection) {
     scratch_ = "ERR proxy: cannot reach " + target->ToString();
     RetryOrFail(request, scratch_);
@@ -97,6 +99,11 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
 
 void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
                                 const ScannedReply& info) {
+  // Script commands: learn scripts, and reload one a node lost (NOSCRIPT); see script_reload.h.
+  if (scripts_ && request->command && request->command->Has(kCmdNoscript) &&
+      OnScriptReply(*scripts_, this, request, reply, info, [&] { return Target(request); })) {
+    return;
+  }
   const std::string_view code = ErrorCodeOf(info);
   if (code.empty()) return Complete(request, reply);
 
@@ -169,6 +176,12 @@ void RequestDispatcher::RetryOrFail(PendingRequest* request, std::string_view er
 void RequestDispatcher::RunLater(uint64_t delay_ms, std::function<void()> action) {
   retries_.push({uv_now(loop_) + delay_ms, nullptr, std::move(action)});
   ArmTimer();
+}
+
+BackendConnection* RequestDispatcher::ConnectionFor(const PendingRequest& request,
+                                                    const Endpoint& node, bool read_only) {
+  if (request.dedicated) return request.dedicated->Get(node, read_only, request.resp3);
+  return pool_->Get(node, read_only, request.resp3);
 }
 
 const Endpoint* RequestDispatcher::MasterFor(int slot) {

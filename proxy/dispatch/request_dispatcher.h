@@ -25,6 +25,8 @@
 
 namespace slotgate {
 
+class ScriptMemory;
+
 class RequestDispatcher {
  public:
   RequestDispatcher(uv_loop_t* loop, BackendPool* pool, const Config& config,
@@ -35,6 +37,8 @@ class RequestDispatcher {
 
   const std::shared_ptr<const SlotTable>& table() const { return table_; }
   void SetTable(std::shared_ptr<const SlotTable> table) { table_ = std::move(table); }
+  // The process-wide scripts that EVALSHA falls back on after a NOSCRIPT (may stay unset).
+  void SetScriptMemory(ScriptMemory* scripts) { scripts_ = scripts; }
 
   // Sends `request` (its slot, command and bytes set). The waiter hears back exactly once.
   void Dispatch(PendingRequest* request);
@@ -49,7 +53,10 @@ class RequestDispatcher {
   // retry timer the dispatcher uses.
   const Endpoint* MasterFor(int slot);  // slot -1: any master; nullptr: unserved
   void LearnMoved(uint16_t slot, const Endpoint& master);
-  BackendConnection* Connection(const Endpoint& node) { return pool_->Get(node); }
+  // The connection `request` uses at `node`: its client's own, or the shared pipeline for
+  // the client's protocol. nullptr while the node cannot be reached.
+  BackendConnection* ConnectionFor(const PendingRequest& request, const Endpoint& node,
+                                   bool read_only = false);
   void RequestRefresh() { request_refresh_(); }
   void RunLater(uint64_t delay_ms, std::function<void()> action);
   uint64_t now_ms() const { return uv_now(loop_); }
@@ -79,6 +86,7 @@ class RequestDispatcher {
   std::shared_ptr<const SlotTable> table_;
   WorkerMetrics* metrics_;
   size_t next_master_ = 0;
+  ScriptMemory* scripts_ = nullptr;
 
   uv_timer_t* timer_;  // heap-allocated: freed in its close callback
   std::priority_queue<Retry, std::vector<Retry>, std::greater<>> retries_;

@@ -1,11 +1,15 @@
 #include "proxy/front/client_session.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cstdio>
 
 #include "common/commands/command_policy.h"
 #include "common/errors.h"
 #include "common/resp/writer.h"
+#include "common/slot.h"
+#include "common/text.h"
 #include "proxy/commands/composite_plans.h"
 #include "proxy/commands/composite_request.h"
 #include "proxy/commands/transaction_request.h"
@@ -69,7 +73,52 @@ void ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
     return;
   }
   uv_tcp_nodelay(&session->tcp_, 1);
+  session->Register();
   session->StartReading();
+}
+
+namespace {
+
+std::string AddressText(const sockaddr_storage& address) {
+  char host[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    uv_ip6_name(v6, host, sizeof(host));
+    return "[" + std::string(host) + "]:" + std::to_string(ntohs(v6->sin6_port));
+  }
+  const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address);
+  uv_ip4_name(v4, host, sizeof(host));
+  return std::string(host) + ":" + std::to_string(ntohs(v4->sin_port));
+}
+
+}  // namespace
+
+void ClientSession::Register() {
+  record_ = context_->process->clients.Add(id_);
+  sockaddr_storage address{};
+  int length = sizeof(address);
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    record_->addr = AddressText(address);
+  }
+  length = sizeof(address);
+  if (uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    record_->laddr = AddressText(address);
+  }
+  uv_os_fd_t fd = -1;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) record_->fd = fd;
+}
+
+// The fields CLIENT LIST shows that change only with a command's effect.
+void ClientSession::UpdateRecord() {
+  if (!record_) return;
+  record_->multi.store(in_multi_ ? static_cast<int32_t>(multi_commands_.size()) : -1,
+                       std::memory_order_relaxed);
+  record_->resp.store(resp3_ ? 3 : 2, std::memory_order_relaxed);
+  if (subscriptions_) {
+    record_->channels.store(static_cast<uint32_t>(subscriptions_->channel_count()));
+    record_->patterns.store(static_cast<uint32_t>(subscriptions_->pattern_count()));
+    record_->shard_channels.store(static_cast<uint32_t>(subscriptions_->shard_count()));
+  }
 }
 
 ClientSession::ClientSession(WorkerContext* context)
@@ -83,6 +132,7 @@ ClientSession::ClientSession(WorkerContext* context)
                 static_cast<ClientSession*>(req->data)->OnWritten(status);
               }),
       out_(writer_.queue()) {
+  read_from_ = context_->config->read_from;
   uv_tcp_init(context_->loop, &tcp_);
   tcp_.data = this;
   context_->sessions.insert(this);
@@ -91,6 +141,7 @@ ClientSession::ClientSession(WorkerContext* context)
 }
 
 ClientSession::~ClientSession() {
+  if (record_) context_->process->clients.Remove(id_);
   context_->sessions.erase(this);
   --context_->process->connected_clients;
   context_->metrics->client_connections_closed.Add();
@@ -118,11 +169,15 @@ void ClientSession::OnRead(ssize_t nread) {
   }
   in_.Commit(static_cast<size_t>(nread));
   last_active_ms_ = uv_now(context_->loop);
+  // Loop time and the registry's clock are both CLOCK_MONOTONIC in milliseconds.
+  if (record_) record_->last_active_ms.store(last_active_ms_, std::memory_order_relaxed);
   ProcessInput();
 }
 
 void ClientSession::ProcessInput() {
-  while (!input_stopped_ && !closing_ && !in_.empty() && queue_.size() < kMaxPendingRequests) {
+  processing_ = true;
+  while (!blocked_on_ && !input_stopped_ && !closing_ && !in_.empty() &&
+         queue_.size() < kMaxPendingRequests) {
     size_t consumed = 0;
     const ParseStatus status = parser_.Parse(in_.data(), &consumed, &request_);
     if (status == ParseStatus::kNeedMore) {
@@ -140,6 +195,10 @@ void ClientSession::ProcessInput() {
     HandleRequest(request_);
     in_.Consume(consumed);
   }
+  processing_ = false;
+  if (blocked_on_ && in_.size() > context_->config->limits.client_query_buffer_bytes) {
+    AnswerAndStopReading("ERR proxy: query buffer limit reached");
+  }
   if (in_.empty()) in_.ReleaseIfEmpty(kIdleBufferKeep);
   UpdateReadPause();
 }
@@ -155,6 +214,12 @@ void ClientSession::AnswerAndStopReading(std::string_view error) {
   AnswerNow(pending, reply);
 }
 
+void ClientSession::AnswerError(PendingRequest* pending, std::string_view error) {
+  std::string reply;
+  WriteError(reply, error);
+  AnswerNow(pending, reply);
+}
+
 PendingRequest* ClientSession::NewPending() {
   PendingRequest* pending;
   if (free_.empty()) {
@@ -167,6 +232,7 @@ PendingRequest* ClientSession::NewPending() {
   pending->Reset();
   pending->waiter = this;
   pending->started_ns = uv_hrtime();
+  pending->resp3 = resp3_;
   return pending;
 }
 
@@ -175,6 +241,10 @@ void ClientSession::HandleRequest(const Request& request) {
   PendingRequest* pending = NewPending();
   queue_.push_back(pending);
   std::string reply;
+  if (replies_off_ || skip_next_reply_) {
+    pending->silent = true;
+    skip_next_reply_ = false;
+  }
 
   // Inside MULTI, a command refused before it could be queued fails the transaction, as in
   // Redis, so EXEC then answers EXECABORT.
@@ -190,24 +260,61 @@ void ClientSession::HandleRequest(const Request& request) {
   }
   const CommandInfo& cmd = *lookup.command;
   pending->command = &cmd;
+  if (record_) record_->last_command.store(&cmd, std::memory_order_relaxed);
   if (lookup.status == CommandLookup::Status::kUnknownSubcommand) {
     return refuse(UnknownSubcommandError(args));
   }
   if (!cmd.ArityAllows(args.size())) {
     return refuse("ERR wrong number of arguments for '" + cmd.name + "' command");
   }
-  if (cmd.policy == CommandPolicy::kTransaction) return HandleTransaction(cmd, pending);
+  if (InSubscribedMode() && cmd.policy != CommandPolicy::kPubSub && cmd.name != "ping" &&
+      cmd.name != "quit" && cmd.name != "reset") {
+    return refuse("ERR Can't execute '" + cmd.name +
+                  "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                  "in this context");
+  }
+  if (cmd.policy == CommandPolicy::kTransaction) return HandleTransaction(cmd, args, pending);
+  if (cmd.policy == CommandPolicy::kPubSub && !in_multi_) return Subscribe(cmd, args, pending);
+  if (cmd.name == "ping" && InSubscribedMode()) {
+    // Subscribed RESP2 clients get PING's answer as a message-shaped array.
+    WriteArrayHeader(reply, 2);
+    WriteBulkString(reply, "pong");
+    WriteBulkString(reply, args.size() > 1 ? args[1] : std::string_view());
+    return AnswerNow(pending, reply);
+  }
 
-  RouteContext route_context{context_->config->read_from, &key_positions_};
+  RouteContext route_context{read_from_, &key_positions_, context_->config->admin_commands};
   const Route route = RouteRequest(*context_->dispatcher->table(), cmd, args, route_context);
   // QUIT and RESET act at once even inside MULTI, as in Redis; RESET also ends the block.
-  if (cmd.name == "reset") ResetMulti();
+  if (cmd.name == "reset") {
+    if (subscriptions_) subscriptions_->Clear();
+    ResetMulti();
+    EndWatch(/*tell_node=*/true);
+    read_from_ = context_->config->read_from;
+  }
+  if (!in_multi_ && (cmd.name == "readonly" || cmd.name == "readwrite")) {
+    // A cluster client's READONLY asks for replica reads; without a replica the master serves.
+    read_from_ = cmd.name == "readwrite"                           ? ReadFrom::kMaster
+                 : context_->config->read_from == ReadFrom::kMaster ? ReadFrom::kPreferReplica
+                                                                    : context_->config->read_from;
+  }
   if (in_multi_ && cmd.name != "quit") return QueueInMulti(cmd, request, route, pending);
   switch (route.kind) {
     case Route::Kind::kLocal: {
-      LocalSession session{id_, &name_, {}};
-      pending->close_after = AnswerLocally(cmd, args, session, *context_, &reply).close_after;
+      LocalSession session{id_, &name_, &resp3_, &context_->process->clients};
+      LocalAnswer answer = AnswerLocally(cmd, args, session, *context_, &reply);
+      if (answer.fan_out) {  // INFO with the keyspace: every master's counts, merged
+        ++outstanding_;
+        return CompositeRequest::Start(pending, std::move(*answer.fan_out), context_->dispatcher);
+      }
+      pending->close_after = answer.close_after;
       if (pending->close_after) input_stopped_ = true;
+      if (answer.reply_mode) {
+        replies_off_ = *answer.reply_mode == ReplyMode::kOff;
+        skip_next_reply_ = *answer.reply_mode == ReplyMode::kSkip;
+        pending->silent = *answer.reply_mode != ReplyMode::kOn;
+      }
+      if (cmd.name == "hello" || cmd.name == "reset") UpdateRecord();
       return AnswerNow(pending, reply);
     }
     case Route::Kind::kError:
@@ -223,6 +330,12 @@ void ClientSession::HandleRequest(const Request& request) {
         WriteError(reply, plan.error);
         return AnswerNow(pending, reply);
       }
+      if (cmd.name == "script|exists" && AllScriptsRemembered(args.subspan(2))) {
+        // A script slotgate remembers runs wherever EVALSHA lands: it loads it on NOSCRIPT.
+        WriteArrayHeader(reply, args.size() - 2);
+        for (size_t i = 2; i < args.size(); ++i) WriteInteger(reply, 1);
+        return AnswerNow(pending, reply);
+      }
       ++outstanding_;
       CompositeRequest::Start(pending, std::move(plan.parts), plan.merge, plan.keys, plan.scan,
                               context_->dispatcher);
@@ -233,6 +346,26 @@ void ClientSession::HandleRequest(const Request& request) {
     case Route::Kind::kUnserved:
       break;
   }
+  Send(cmd, request, route, pending);
+}
+
+namespace {
+
+// XREAD and XREADGROUP block only when asked to; without BLOCK they are ordinary reads.
+bool AsksToBlock(const CommandInfo& cmd, std::span<const std::string_view> args) {
+  if (cmd.name != "xread" && cmd.name != "xreadgroup") return true;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "STREAMS")) return false;
+    if (EqualsIgnoreCase(args[i], "BLOCK")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void ClientSession::Send(const CommandInfo& cmd, const Request& request, const Route& route,
+                         PendingRequest* pending) {
+  const std::span<const std::string_view> args(request.args);
   pending->slot = route.slot;
   pending->to_replica = route.to_replica;
   if (request.is_inline) {
@@ -240,17 +373,95 @@ void ClientSession::HandleRequest(const Request& request) {
   } else {
     pending->request.assign(request.raw);
   }
+  if (cmd.policy == CommandPolicy::kBlocking) {
+    if (cmd.name == "wait") {
+      // WAIT counts the replicas that caught up with the last write of the connection it
+      // arrives on, so it goes on the shared connection that carried the client's last write.
+      // It holds that connection while it waits: its timeout is capped so that one client's
+      // WAIT cannot stall the others for longer.
+      const uint64_t cap = std::max<uint64_t>(1, context_->config->timeouts.backend_request_ms / 2);
+      const std::optional<long long> timeout = ParseStrictInteger(args[2]);
+      if (timeout && *timeout >= 0 && (*timeout == 0 || static_cast<uint64_t>(*timeout) > cap)) {
+        pending->request.clear();
+        WriteCommand(pending->request, {"WAIT", args[1], std::to_string(cap)});
+      }
+      pending->slot = last_write_slot_;
+      blocked_on_ = pending;
+    } else if (AsksToBlock(cmd, args)) {
+      pending->dedicated = Dedicated();
+      pending->to_replica = false;
+      blocked_on_ = pending;
+    }
+  }
+  if (route.kind == Route::Kind::kAnyMaster && cmd.name == "publish") {
+    pending->slot = kPubSubHomeSlot;  // where slotgate's subscribers are
+  }
+  if (route.kind == Route::Kind::kSlot && cmd.Has(kCmdWrite)) last_write_slot_ = route.slot;
   ++outstanding_;
   context_->dispatcher->Dispatch(pending);
 }
 
-void ClientSession::HandleTransaction(const CommandInfo& cmd, PendingRequest* pending) {
+void ClientSession::Subscribe(const CommandInfo& cmd, std::span<const std::string_view> args,
+                              PendingRequest* pending) {
+  if (!subscriptions_) {
+    subscriptions_ = std::make_unique<Subscriptions>(context_->loop, context_->scheduler,
+                                                     context_->dispatcher,
+                                                     context_->config->timeouts.connect_ms, this);
+    context_->subscriptions.insert(subscriptions_.get());
+  }
+  ++outstanding_;
+  subscriptions_->Handle(cmd, args, pending, resp3_);
+  UpdateRecord();
+}
+
+void ClientSession::Push(std::string_view frame) {
+  if (closing_) return;
+  if (queue_.empty()) {
+    out_.Append(frame);
+  } else {
+    PendingRequest* push = NewPending();
+    push->reply.assign(frame);
+    push->done = true;
+    queue_.push_back(push);
+  }
+  DrainQueue();
+}
+
+size_t ClientSession::OutputLimit() const {
+  return subscriptions_ && subscriptions_->active()
+             ? context_->config->limits.pubsub_output_buffer_bytes
+             : context_->config->limits.client_output_buffer_bytes;
+}
+
+bool ClientSession::AllScriptsRemembered(std::span<const std::string_view> shas) {
+  return std::all_of(shas.begin(), shas.end(), [&](std::string_view sha) {
+    return context_->process->scripts.Find(sha).has_value();
+  });
+}
+
+DedicatedConnections* ClientSession::Dedicated() {
+  if (!dedicated_) {
+    BackendOptions options;
+    options.connect_timeout_ms = context_->config->timeouts.connect_ms;
+    dedicated_ = std::make_unique<DedicatedConnections>(
+        context_->loop, context_->scheduler, options, [this](const Endpoint& node) {
+          if (watch_node_ && *watch_node_ == node) watch_lost_ = true;
+        });
+  }
+  return dedicated_.get();
+}
+
+void ClientSession::HandleTransaction(const CommandInfo& cmd,
+                                      std::span<const std::string_view> args,
+                                      PendingRequest* pending) {
   std::string reply;
   if (cmd.name == "multi") {
     if (in_multi_) {
       WriteError(reply, "ERR MULTI calls can not be nested");
     } else {
       in_multi_ = true;
+      multi_slot_ = watch_slot_;  // the block runs where the watch is
+      UpdateRecord();
       WriteSimpleString(reply, "OK");
     }
   } else if (cmd.name == "discard") {
@@ -258,6 +469,7 @@ void ClientSession::HandleTransaction(const CommandInfo& cmd, PendingRequest* pe
       WriteError(reply, "ERR DISCARD without MULTI");
     } else {
       ResetMulti();
+      EndWatch(/*tell_node=*/true);
       WriteSimpleString(reply, "OK");
     }
   } else if (cmd.name == "exec") {
@@ -265,27 +477,69 @@ void ClientSession::HandleTransaction(const CommandInfo& cmd, PendingRequest* pe
       WriteError(reply, "ERR EXEC without MULTI");
     } else if (multi_failed_) {
       ResetMulti();
+      EndWatch(/*tell_node=*/true);
       WriteError(reply, "EXECABORT Transaction discarded because of previous errors.");
+    } else if (watch_lost_) {
+      ResetMulti();
+      EndWatch(/*tell_node=*/false);
+      reply = "*-1\r\n";
     } else {
       std::vector<std::string> commands = std::move(multi_commands_);
       const int slot = multi_slot_;
+      std::optional<Endpoint> watch_node = watch_node_;
+      if (watch_node) pending->dedicated = Dedicated();
       ResetMulti();
+      EndWatch(/*tell_node=*/false);  // EXEC ends the watch at the node
       ++outstanding_;
-      TransactionRequest::Start(pending, std::move(commands), slot, context_->dispatcher);
+      TransactionRequest::Start(pending, std::move(commands), slot, std::move(watch_node),
+                                context_->dispatcher);
       return;
     }
-  } else if (in_multi_ && cmd.name == "watch") {
-    WriteError(reply, "ERR WATCH inside MULTI is not allowed");
+  } else if (cmd.name == "watch") {
+    if (in_multi_) {
+      WriteError(reply, "ERR WATCH inside MULTI is not allowed");
+    } else {
+      return Watch(args, pending);
+    }
   } else if (cmd.name == "unwatch" && !in_multi_) {
-    WriteSimpleString(reply, "OK");  // slotgate holds no watch to release
-  } else if (cmd.name == "unwatch") {
+    EndWatch(/*tell_node=*/true);
+    WriteSimpleString(reply, "OK");
+  } else {  // UNWATCH inside MULTI is queued, as Redis does
     multi_commands_.emplace_back();
     WriteCommand(multi_commands_.back(), {"UNWATCH"});
     WriteSimpleString(reply, "QUEUED");
-  } else {
-    WriteError(reply, "ERR proxy: WATCH is not available through slotgate yet");
   }
   AnswerNow(pending, reply);
+}
+
+// Watched keys must share a slot (and the slot of any earlier WATCH): the node checks them
+// per connection, so WATCH goes on the client's own connection to that slot's owner.
+void ClientSession::Watch(std::span<const std::string_view> args, PendingRequest* pending) {
+  const uint16_t slot = KeySlot(args[1]);
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (KeySlot(args[i]) != slot) return AnswerError(pending, errors::kCrossSlot);
+  }
+  if (watch_slot_ >= 0 && watch_slot_ != slot) return AnswerError(pending, errors::kCrossSlot);
+  pending->slot = slot;
+  pending->dedicated = Dedicated();
+  WriteCommand(pending->request, args);
+  watch_request_ = pending;
+  blocked_on_ = pending;
+  ++outstanding_;
+  context_->dispatcher->Dispatch(pending);
+}
+
+void ClientSession::EndWatch(bool tell_node) {
+  if (tell_node && watch_node_ && !watch_lost_) {
+    if (BackendConnection* connection = dedicated_->Find(*watch_node_, false, false)) {
+      std::string unwatch;
+      WriteCommand(unwatch, {"UNWATCH"});
+      connection->Send(unwatch, nullptr);
+    }
+  }
+  watch_slot_ = -1;
+  watch_node_.reset();
+  watch_lost_ = false;
 }
 
 void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request,
@@ -322,6 +576,7 @@ void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request,
   } else {
     multi_commands_.back().assign(request.raw);
   }
+  UpdateRecord();
   WriteSimpleString(reply, "QUEUED");
   AnswerNow(pending, reply);
 }
@@ -331,6 +586,7 @@ void ClientSession::ResetMulti() {
   multi_failed_ = false;
   multi_slot_ = -1;
   multi_commands_.clear();
+  UpdateRecord();
 }
 
 void ClientSession::AnswerNow(PendingRequest* pending, std::string_view reply) {
@@ -340,6 +596,20 @@ void ClientSession::AnswerNow(PendingRequest* pending, std::string_view reply) {
 
 void ClientSession::OnRequestDone(PendingRequest* request, std::string_view reply) {
   --outstanding_;
+  bool resume = false;
+  if (request == blocked_on_) {
+    blocked_on_ = nullptr;
+    resume = true;
+  }
+  if (request == watch_request_) {
+    watch_request_ = nullptr;
+    if (reply == "+OK\r\n") {
+      const Endpoint& node = dedicated_->last_node();
+      if (watch_node_ && *watch_node_ != node) watch_lost_ = true;  // the slot moved meanwhile
+      watch_node_ = node;
+      watch_slot_ = request->slot;
+    }
+  }
   const uint64_t elapsed = uv_hrtime() - request->started_ns;
   context_->metrics->RecordLatency(elapsed);
   if (request->command) {
@@ -351,7 +621,7 @@ void ClientSession::OnRequestDone(PendingRequest* request, std::string_view repl
   }
   if (!closing_ && !queue_.empty() && queue_.front() == request) {
     // In order: straight to the socket buffer, no copy into the request.
-    out_.Append(reply);
+    if (!request->silent) out_.Append(reply);
     if (request->close_after) close_when_written_ = true;
     queue_.pop_front();
     free_.push_back(request);
@@ -361,6 +631,8 @@ void ClientSession::OnRequestDone(PendingRequest* request, std::string_view repl
     request->done = true;
     DrainQueue();
   }
+  // Requests read while blocked run now; from inside ProcessInput its own loop goes on.
+  if (resume && !processing_ && !closing_) ProcessInput();
   MaybeDelete();
 }
 
@@ -369,7 +641,7 @@ void ClientSession::DrainQueue() {
     PendingRequest* front = queue_.front();
     queue_.pop_front();
     if (!closing_ && !close_when_written_) {
-      out_.Append(front->reply);
+      if (!front->silent) out_.Append(front->reply);
       if (front->close_after) close_when_written_ = true;
     }
     free_.push_back(front);
@@ -377,7 +649,8 @@ void ClientSession::DrainQueue() {
   if (closing_) return;
   // A client that does not read its replies is dropped at the limit, as Redis drops clients
   // over their output buffer limit, before it can exhaust memory.
-  if (writer_.unwritten() > context_->config->limits.client_output_buffer_bytes) {
+  if (record_) record_->output_bytes.store(writer_.unwritten(), std::memory_order_relaxed);
+  if (writer_.unwritten() > OutputLimit()) {
     Close();
     return;
   }
@@ -460,6 +733,12 @@ void ClientSession::Close() {
   if (closing_) return;
   closing_ = true;
   reading_ = false;
+  // A blocked command or a watch held at a node is released with the client.
+  if (dedicated_) dedicated_->CloseAll("client closed");
+  if (subscriptions_) {
+    context_->subscriptions.erase(subscriptions_.get());
+    subscriptions_->Clear();
+  }
   uv_close(AsHandle(&tcp_),
            [](uv_handle_t* h) { static_cast<ClientSession*>(h->data)->OnHandleClosed(); });
 }

@@ -13,11 +13,15 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "common/byte_buffer.h"
 #include "common/resp/request_parser.h"
+#include "proxy/back/dedicated_connections.h"
+#include "proxy/commands/subscriptions.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/flush_scheduler.h"
 #include "proxy/stream_writer.h"
@@ -26,13 +30,15 @@
 
 namespace slotgate {
 
-class ClientSession final : public ReplyWaiter, public Flushable {
+class ClientSession final : public ReplyWaiter, public Flushable, public PushSink {
  public:
   // Takes an accepted connection from `server`; deletes itself when done.
   static void Accept(uv_stream_t* server, WorkerContext* context);
 
   void OnRequestDone(PendingRequest* request, std::string_view reply) override;
   void Flush() override;
+  // A message for a subscribed client: in order behind any reply still owed.
+  void Push(std::string_view frame) override;
   // Stops reading and closes the socket (pending requests still complete, unseen).
   void Close();
   // Shutdown: reads nothing more, closes once every reply already owed is written.
@@ -50,18 +56,34 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   void OnRead(ssize_t nread);
   void ProcessInput();
   void HandleRequest(const Request& request);
-  void HandleTransaction(const CommandInfo& cmd, PendingRequest* pending);
+  void HandleTransaction(const CommandInfo& cmd, std::span<const std::string_view> args,
+                         PendingRequest* pending);
+  void Watch(std::span<const std::string_view> args, PendingRequest* pending);
+  void EndWatch(bool tell_node);
+  // Sends `pending` (routed to one slot or any master) to the backend.
+  void Send(const CommandInfo& cmd, const Request& request, const Route& route,
+            PendingRequest* pending);
+  DedicatedConnections* Dedicated();
+  bool AllScriptsRemembered(std::span<const std::string_view> shas);
+  void Subscribe(const CommandInfo& cmd, std::span<const std::string_view> args,
+                 PendingRequest* pending);
+  // A RESP2 client with subscriptions may only (un)subscribe, PING, QUIT and RESET.
+  bool InSubscribedMode() const { return subscriptions_ && subscriptions_->active() && !resp3_; }
+  size_t OutputLimit() const;
   void QueueInMulti(const CommandInfo& cmd, const Request& request, const Route& route,
                     PendingRequest* pending);
   void ResetMulti();
   PendingRequest* NewPending();
   void AnswerNow(PendingRequest* pending, std::string_view reply);
+  void AnswerError(PendingRequest* pending, std::string_view error);
   void DrainQueue();
   void StartWrite();
   void OnWritten(int status);
   void AfterWrite();
   void AnswerAndStopReading(std::string_view error);
   void UpdateReadPause();
+  void Register();
+  void UpdateRecord();
   void OnHandleClosed();
   void MaybeDelete();
 
@@ -80,6 +102,25 @@ class ClientSession final : public ReplyWaiter, public Flushable {
   std::vector<std::unique_ptr<PendingRequest>> owned_;
   std::vector<PendingRequest*> free_;
   size_t outstanding_ = 0;  // dispatched, not yet answered
+
+  // Set while a blocking command, WATCH or WAIT is at a node: like a blocked Redis client,
+  // the session reads on (to notice a disconnect) but runs nothing more until it is answered.
+  PendingRequest* blocked_on_ = nullptr;
+  bool processing_ = false;  // inside ProcessInput
+  std::unique_ptr<DedicatedConnections> dedicated_;  // opened on first need
+  std::unique_ptr<Subscriptions> subscriptions_;     // from the first (P|S)SUBSCRIBE
+  bool resp3_ = false;                               // HELLO 3
+  bool replies_off_ = false;                         // CLIENT REPLY OFF
+  bool skip_next_reply_ = false;                     // CLIENT REPLY SKIP
+  std::shared_ptr<ClientRecord> record_;             // what CLIENT LIST shows of this client
+  ReadFrom read_from_ = ReadFrom::kMaster;  // the config's, until READONLY / READWRITE
+  int last_write_slot_ = -1;  // WAIT asks the node that took the client's last write
+
+  // WATCH: the keys' slot and the node whose connection (in dedicated_) holds the watch.
+  PendingRequest* watch_request_ = nullptr;  // the WATCH in flight
+  int watch_slot_ = -1;
+  std::optional<Endpoint> watch_node_;
+  bool watch_lost_ = false;  // that connection closed: EXEC cannot be guarded any more
 
   // MULTI ... EXEC: commands are queued here and sent together at EXEC.
   bool in_multi_ = false;

@@ -9,6 +9,8 @@
 
 #include "common/errors.h"
 #include "common/resp/writer.h"
+#include "common/text.h"
+#include "proxy/commands/server_merge.h"
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -19,27 +21,8 @@ using Args = std::span<const std::string_view>;
 // The Redis version slotgate presents: the one whose command table it ships.
 constexpr std::string_view kPresentedRedisVersion = "7.0.15";
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::optional<long long> ParseInteger(std::string_view text) {
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-// Redis refuses client names with spaces, newlines or other bytes outside '!'..'~'.
-bool ValidClientName(std::string_view name) {
-  return std::all_of(name.begin(), name.end(), [](char c) { return c >= '!' && c <= '~'; });
-}
-
 void Select(Args args, std::string* reply) {
-  const std::optional<long long> db = ParseInteger(args[1]);
+  const std::optional<long long> db = ParseStrictInteger(args[1]);
   if (!db || *db < INT32_MIN || *db > INT32_MAX) {
     WriteError(*reply, "ERR value is not an integer or out of range");
   } else if (*db != 0) {
@@ -51,13 +34,12 @@ void Select(Args args, std::string* reply) {
 
 void Hello(Args args, const LocalSession& session, std::string* reply) {
   if (args.size() >= 2) {
-    const std::optional<long long> version = ParseInteger(args[1]);
+    const std::optional<long long> version = ParseStrictInteger(args[1]);
     if (!version) {
       WriteError(*reply, "ERR Protocol version is not an integer or out of range");
       return;
     }
-    // RESP3 needs RESP3 backend connections; until slotgate keeps them, only RESP2.
-    if (*version != 2) {
+    if (*version != 2 && *version != 3) {
       WriteError(*reply, "NOPROTO unsupported protocol version");
       return;
     }
@@ -75,6 +57,7 @@ void Hello(Args args, const LocalSession& session, std::string* reply) {
         return;
       }
       session.name->assign(args[i + 1]);
+      session.registry->SetName(session.id, *session.name);
       ++i;
       continue;
     }
@@ -84,7 +67,13 @@ void Hello(Args args, const LocalSession& session, std::string* reply) {
     WriteError(*reply, error);
     return;
   }
-  WriteArrayHeader(*reply, 14);
+  if (args.size() >= 2) *session.resp3 = ParseStrictInteger(args[1]) == 3;
+  const bool resp3 = *session.resp3;
+  if (resp3) {
+    WriteMapHeader(*reply, 7);
+  } else {
+    WriteArrayHeader(*reply, 14);
+  }
   const std::pair<std::string_view, std::string_view> texts[] = {
       {"server", "redis"}, {"version", kPresentedRedisVersion}};
   for (const auto& [key, value] : texts) {
@@ -92,7 +81,7 @@ void Hello(Args args, const LocalSession& session, std::string* reply) {
     WriteBulkString(*reply, value);
   }
   WriteBulkString(*reply, "proto");
-  WriteInteger(*reply, 2);
+  WriteInteger(*reply, resp3 ? 3 : 2);
   WriteBulkString(*reply, "id");
   WriteInteger(*reply, static_cast<int64_t>(session.id));
   WriteBulkString(*reply, "mode");
@@ -101,31 +90,6 @@ void Hello(Args args, const LocalSession& session, std::string* reply) {
   WriteBulkString(*reply, "master");
   WriteBulkString(*reply, "modules");
   WriteArrayHeader(*reply, 0);
-}
-
-void Client(Args args, const LocalSession& session, std::string* reply) {
-  const std::string_view sub = args[1];
-  if (EqualsIgnoreCase(sub, "SETNAME")) {
-    if (!ValidClientName(args[2])) {
-      WriteError(*reply, "ERR Client names cannot contain spaces, newlines or special characters.");
-      return;
-    }
-    session.name->assign(args[2]);
-    WriteSimpleString(*reply, "OK");
-  } else if (EqualsIgnoreCase(sub, "GETNAME")) {
-    if (session.name->empty()) {
-      WriteNullBulk(*reply);
-    } else {
-      WriteBulkString(*reply, *session.name);
-    }
-  } else if (EqualsIgnoreCase(sub, "ID")) {
-    WriteInteger(*reply, static_cast<int64_t>(session.id));
-  } else {
-    std::string error = "ERR proxy: CLIENT ";
-    for (const char c : sub) error.push_back(static_cast<char>(std::toupper(c)));
-    error.append(" is not available through slotgate");
-    WriteError(*reply, error);
-  }
 }
 
 uint64_t Sum(const WorkerContext& context, const RelaxedCounter WorkerMetrics::*counter) {
@@ -152,7 +116,8 @@ void AppendField(std::string& out, std::string_view name, uint64_t value) {
   AppendField(out, name, std::to_string(value));
 }
 
-void Info(Args args, const WorkerContext& context, std::string* reply) {
+// slotgate's own INFO sections as INFO text (empty when none is asked for).
+std::string LocalInfoSections(Args args, const WorkerContext& context) {
   const auto wants = [&](std::string_view section) {
     if (args.size() < 2) return true;
     for (size_t i = 1; i < args.size(); ++i) {
@@ -215,7 +180,23 @@ void Info(Args args, const WorkerContext& context, std::string* reply) {
     text.append("\r\n");
   }
   if (text.size() >= 2) text.resize(text.size() - 2);  // no blank line after the last section
+  return text;
+}
+
+// The keyspace is the cluster's, so INFO asking for it waits for every master's count.
+void Info(Args args, const WorkerContext& context, std::string* reply, LocalAnswer* answer) {
+  std::string text = LocalInfoSections(args, context);
+  if (!InfoWantsKeyspace(args)) {
+    WriteBulkString(*reply, text);
+    return;
+  }
+  const SlotTable& table = *context.dispatcher->table();
+  if (table.shards().empty()) {  // no master known yet: an empty keyspace, as Redis shows one
+    reply->append(MergeInfoKeyspace(text, {}));
+    return;
+  }
   WriteBulkString(*reply, text);
+  answer->fan_out = PlanInfoKeyspace(table, std::move(text));
 }
 
 }  // namespace
@@ -247,15 +228,19 @@ LocalAnswer AnswerLocally(const CommandInfo& cmd, Args args, const LocalSession&
                "user. Are you sure your configuration is correct?");
   } else if (name == "reset") {
     session.name->clear();
+    session.registry->SetName(session.id, "");
+    *session.resp3 = false;
     WriteSimpleString(*reply, "RESET");
   } else if (name == "command") {
     reply->append(context.commands->raw_reply());
   } else if (name == "command|count") {
     WriteInteger(*reply, static_cast<int64_t>(context.commands->size()));
   } else if (name.starts_with("client|")) {
-    Client(args, session, reply);
+    ClientCommandState state{session.id, session.name, *session.resp3, session.registry, {}};
+    AnswerClient(args, &state, reply);
+    answer.reply_mode = state.reply_mode;
   } else if (name == "info") {
-    Info(args, context, reply);
+    Info(args, context, reply, &answer);
   } else if (name == "readonly" || name == "readwrite" || name == "asking") {
     WriteSimpleString(*reply, "OK");
   } else {

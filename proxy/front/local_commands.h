@@ -3,11 +3,14 @@
 // Pure apart from reading the worker's counters, so replies are unit-testable.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "common/commands/command_info.h"
+#include "proxy/front/client_command.h"
+#include "proxy/commands/composite_plans.h"
 #include "proxy/worker_context.h"
 
 namespace slotgate {
@@ -15,11 +18,17 @@ namespace slotgate {
 struct LocalSession {
   uint64_t id = 0;
   std::string* name = nullptr;
-  std::string peer;
+  bool* resp3 = nullptr;  // HELLO changes it
+  ClientRegistry* registry = nullptr;
 };
 
 struct LocalAnswer {
-  bool close_after = false;  // QUIT: close once the reply is written
+  bool close_after = false;             // QUIT: close once the reply is written
+  std::optional<ReplyMode> reply_mode;  // CLIENT REPLY
+  // INFO asking for the keyspace: the reply is this plan's merge (slotgate's sections, then
+  // every master's keyspace summed), to be started with CompositeRequest::Start. `reply` then
+  // holds slotgate's own sections alone, for a caller that cannot wait for the masters.
+  std::optional<CompositePlan> fan_out;
 };
 
 // Appends the reply to `args` (already resolved to `cmd` and arity-checked) to `reply`.

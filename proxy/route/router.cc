@@ -9,6 +9,13 @@ namespace slotgate {
 Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
                    std::span<const std::string_view> args, const RouteContext& context) {
   Route route;
+  if (!context.admin_commands) {
+    if (const std::string_view refusal = AdminCommandRefusal(cmd.name); !refusal.empty()) {
+      route.kind = Route::Kind::kError;
+      route.error = refusal;
+      return route;
+    }
+  }
   switch (cmd.policy) {
     case CommandPolicy::kLocal:
     case CommandPolicy::kTransaction:
@@ -26,6 +33,7 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
     case CommandPolicy::kRouteBySlot:
     case CommandPolicy::kSplitBySlot:
     case CommandPolicy::kAnyMaster:
+    case CommandPolicy::kBlocking:  // placed like a keyed command; the session picks the connection
       break;
   }
 
@@ -54,7 +62,10 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
     return route;
   }
   route.kind = Route::Kind::kSlot;
+  // A blocking read (XREAD BLOCK) stays on the master: it wakes on the write itself, not on a
+  // replica's later copy, and its dedicated connection then never needs READONLY.
   const bool may_read_replica = context.read_from != ReadFrom::kMaster && cmd.Has(kCmdReadonly) &&
+                                cmd.policy != CommandPolicy::kBlocking &&
                                 !route.shard->replicas.empty();
   route.to_replica = may_read_replica;
   return route;

@@ -2,9 +2,13 @@
 // Redis's getNodeByQuery. Pure (no sockets, no libuv), so every outcome is unit-tested.
 //
 // Outcomes, in the order they are checked:
+//   admin_commands off, CONFIG SET/RESETSTAT/REWRITE   -> kError, "... is disabled"
 //   policy kLocal / kTransaction / kPubSub / kRefused  -> answered by the session (kLocal),
 //                                                          or refused with the policy's reason
 //   policy kAllMasters / kAllNodes                     -> kFanOut
+//   policy kBlocking                                   -> as a keyed command below (the session
+//                                                         sends it on a dedicated connection),
+//                                                         never to a replica
 //   no keys                                            -> kAnyMaster
 //   keys in several slots, policy kSplitBySlot         -> kSplit (one request per slot)
 //   keys in several slots, any other command           -> kError CROSSSLOT
@@ -38,6 +42,8 @@ struct RouteContext {
   ReadFrom read_from = ReadFrom::kMaster;
   // Reused between calls so routing allocates nothing once warm.
   std::vector<uint32_t>* key_positions = nullptr;
+  // Config::admin_commands: false refuses the commands that reconfigure the nodes.
+  bool admin_commands = true;
 };
 
 Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,

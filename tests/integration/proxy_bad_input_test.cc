@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/support/cluster_suite.h"
+#include "tests/integration/support/raw_socket.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/redis_server.h"
@@ -23,63 +25,13 @@
 namespace slotgate {
 namespace {
 
+using test::RawSocket;
 using test::RedisClient;
 using test::RedisCluster;
 using test::RedisServer;
 using test::ReplyToString;
 using test::SlotgateConfig;
 using test::SlotgateProcess;
-
-// A plain TCP client, for bytes no Redis client library would send.
-class RawSocket {
- public:
-  explicit RawSocket(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    timeval timeout{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      throw std::runtime_error("connect to " + std::to_string(port) + " failed");
-    }
-  }
-  ~RawSocket() { close(fd_); }
-  RawSocket(const RawSocket&) = delete;
-  RawSocket& operator=(const RawSocket&) = delete;
-
-  // Sends what the peer lets it send (it may hang up midway, as it should on garbage).
-  void Send(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return;
-      sent += static_cast<size_t>(n);
-    }
-  }
-  void ShutdownWrite() { shutdown(fd_, SHUT_WR); }
-
-  // Everything received until the peer closes, or until the 10 s receive timeout.
-  std::string ReadUntilClosed() {
-    std::string out;
-    char buffer[4096];
-    for (;;) {
-      const ssize_t n = read(fd_, buffer, sizeof(buffer));
-      if (n > 0) {
-        out.append(buffer, static_cast<size_t>(n));
-        continue;
-      }
-      closed_ = n == 0 || errno == ECONNRESET;
-      return out;
-    }
-  }
-  bool closed() const { return closed_; }
-
- private:
-  int fd_;
-  bool closed_ = false;
-};
 
 struct BadInput {
   std::string name;
@@ -109,26 +61,20 @@ std::vector<BadInput> BadInputs() {
   };
 }
 
-class ProxyBadInput : public testing::Test {
+class ProxyBadInput : public test::ClusterSuite {
  protected:
   static void SetUpTestSuite() {
-    cluster_ = new RedisCluster(/*masters=*/3);
-    proxy_ = new SlotgateProcess(SlotgateConfig::ForCluster(*cluster_));
+    StartCluster({});
     plain_ = new RedisServer();
   }
   static void TearDownTestSuite() {
     delete plain_;
-    delete proxy_;
-    delete cluster_;
+    StopCluster();
   }
 
-  static RedisCluster* cluster_;
-  static SlotgateProcess* proxy_;
   static RedisServer* plain_;  // the reference: what Redis itself answers
 };
 
-RedisCluster* ProxyBadInput::cluster_ = nullptr;
-SlotgateProcess* ProxyBadInput::proxy_ = nullptr;
 RedisServer* ProxyBadInput::plain_ = nullptr;
 
 TEST_F(ProxyBadInput, EachMalformedRequestGetsRedisProtocolErrorAndIsDisconnected) {

@@ -9,39 +9,22 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/support/redis_cluster.h"
+#include "tests/integration/support/cluster_suite.h"
 #include "tests/integration/support/redis_client.h"
+#include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
 
 namespace slotgate {
 namespace {
 
-using test::RedisCluster;
 using test::RedisClient;
+using test::RedisCluster;
 using test::SlotgateConfig;
 using test::SlotgateProcess;
 
-class SlotgateCommands : public testing::Test {
+class SlotgateCommands : public test::ClusterSuite {
  protected:
-  static void SetUpTestSuite() {
-    cluster_ = new RedisCluster(3);
-    proxy_ = new SlotgateProcess(SlotgateConfig::ForCluster(*cluster_));
-  }
-  static void TearDownTestSuite() {
-    delete proxy_;
-    delete cluster_;
-  }
-  std::string Ask(const std::vector<std::string>& args) {
-    RedisClient client(proxy_->port());
-    return client.CommandString(args);
-  }
-
-  static RedisCluster* cluster_;
-  static SlotgateProcess* proxy_;
 };
-
-RedisCluster* SlotgateCommands::cluster_ = nullptr;
-SlotgateProcess* SlotgateCommands::proxy_ = nullptr;
 
 TEST_F(SlotgateCommands, ConnectionCommandsAreAnsweredLikeOneServer) {
   EXPECT_EQ(Ask({"PING"}), "PONG");

@@ -133,3 +133,47 @@ TEST(ProxyResharding, MultiKeyRequestOnAHalfMovedSlotWaitsUntilItsKeysAreTogethe
 
 }  // namespace
 }  // namespace slotgate
+
+namespace slotgate {
+namespace {
+
+// MGET, MSET and DEL over keys of several slots, one of which is half-migrated: the part for
+// the moved key is answered ASK and followed, the others go to their owners, and the merged
+// replies are exactly those of one server.
+TEST(ProxyResharding, CrossSlotMultiKeyCommandsWorkWhileASlotMigrates) {
+  RedisCluster cluster(3);
+  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster));
+  RedisClient client(proxy.port());
+  const std::string moved = "{mig}moved";
+  const std::string stays = "{mig}stays";  // same slot, still on the source
+  const uint16_t slot = KeySlot(moved);
+  const size_t from = cluster.MasterOf(slot);
+  const size_t to = (from + 1) % 3;
+  ASSERT_EQ(client.CommandString({"MSET", stays, "s", "b", "2", "c", "3"}), "OK");
+  ASSERT_EQ(client.CommandString({"SET", moved, "1"}), "OK");
+  cluster.BeginMigration(slot, from, to);
+  {
+    RedisClient source(cluster.port(from));
+    ASSERT_EQ(source.CommandString({"MIGRATE", "127.0.0.1", std::to_string(cluster.port(to)), "",
+                                    "0", "5000", "KEYS", moved}),
+              "OK");
+  }
+  const double asks_before = proxy.Metric("slotgate_redirects_total{kind=\"ask\"}").value_or(0);
+  EXPECT_EQ(client.CommandString({"MGET", moved, "b", "missing", "c"}),
+            "[\"1\", \"2\", (nil), \"3\"]");
+  EXPECT_EQ(client.CommandString({"MGET", stays, "b"}), "[\"s\", \"2\"]");
+  EXPECT_EQ(client.CommandString({"MSET", moved, "10", "b", "20", "c", "30"}), "OK");
+  EXPECT_EQ(client.CommandString({"MGET", "c", moved, "b"}), "[\"30\", \"10\", \"20\"]");
+  EXPECT_EQ(client.CommandString({"EXISTS", moved, "b", "c", "missing"}), "(integer) 3");
+  EXPECT_EQ(client.CommandString({"DEL", moved, "b", "missing"}), "(integer) 2");
+  EXPECT_EQ(client.CommandString({"MGET", moved, "b", "c"}), "[(nil), (nil), \"30\"]");
+  EXPECT_GT(proxy.Metric("slotgate_redirects_total{kind=\"ask\"}").value_or(0), asks_before);
+  cluster.MoveKeys(slot, from, to);
+  cluster.FinishMigration(slot, from, to);
+  EXPECT_EQ(client.CommandString({"MGET", stays, "c"}), "[\"s\", \"30\"]");
+  RedisClient target(cluster.port(to));
+  EXPECT_EQ(target.CommandString({"GET", stays}), "\"s\"");
+}
+
+}  // namespace
+}  // namespace slotgate

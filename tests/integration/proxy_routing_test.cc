@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/slot.h"
+#include "tests/integration/support/cluster_suite.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -20,17 +21,8 @@ using test::ReplyToString;
 using test::SlotgateConfig;
 using test::SlotgateProcess;
 
-class ProxyRouting : public testing::Test {
+class ProxyRouting : public test::ClusterSuite {
  protected:
-  static void SetUpTestSuite() {
-    cluster_ = new RedisCluster(/*masters=*/3);
-    proxy_ = new SlotgateProcess(SlotgateConfig::ForCluster(*cluster_));
-  }
-  static void TearDownTestSuite() {
-    delete proxy_;
-    delete cluster_;
-  }
-
   // The reply of slotgate and, for comparison, of the first master asked directly.
   static std::string ViaProxy(const std::vector<std::string>& args) {
     RedisClient client(proxy_->port());
@@ -40,13 +32,7 @@ class ProxyRouting : public testing::Test {
     RedisClient client(cluster_->port(0));
     return client.CommandString(args);
   }
-
-  static RedisCluster* cluster_;
-  static SlotgateProcess* proxy_;
 };
-
-RedisCluster* ProxyRouting::cluster_ = nullptr;
-SlotgateProcess* ProxyRouting::proxy_ = nullptr;
 
 TEST_F(ProxyRouting, TenThousandKeysLandOnTheMasterOwningTheirSlotAndReadBack) {
   constexpr int kKeys = 10000;

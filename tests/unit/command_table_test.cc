@@ -1,7 +1,9 @@
 #include "common/commands/command_table.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -119,6 +121,65 @@ TEST(CommandPolicy, WholeKeyspaceCommandsFanOut) {
   EXPECT_EQ(PolicyFor(*Find({"script", "load", "x"}).command).policy, CommandPolicy::kAllMasters);
   EXPECT_EQ(PolicyFor(*Find({"config", "set", "a", "b"}).command).policy,
             CommandPolicy::kAllNodes);
+}
+
+TEST(CommandPolicy, EveryCommandFlaggedBlockingGetsADedicatedConnection) {
+  std::vector<std::string> blocking;
+  for (const auto& [name, cmd] : CommandTable::Recorded()->commands()) {
+    if (cmd.policy == CommandPolicy::kBlocking) blocking.push_back(name);
+    if (cmd.Has(kCmdBlocking)) {
+      EXPECT_EQ(cmd.policy, CommandPolicy::kBlocking) << name;
+    }
+  }
+  EXPECT_THAT(blocking, testing::UnorderedElementsAre("blpop", "brpop", "blmove", "brpoplpush",
+                                                      "blmpop", "bzpopmin", "bzpopmax", "bzmpop",
+                                                      "xread", "xreadgroup", "wait"));
+}
+
+TEST(CommandPolicy, BlockingFlagDecidesForACommandWithoutARow) {
+  CommandInfo cmd;
+  cmd.name = "module.bpop";
+  cmd.flags = kCmdBlocking | kCmdWrite;
+  EXPECT_EQ(PolicyFor(cmd).policy, CommandPolicy::kBlocking);
+}
+
+TEST(CommandPolicy, AnExplicitRowWinsOverTheBlockingFlag) {
+  CommandInfo cmd;
+  cmd.name = "subscribe";
+  cmd.flags = kCmdBlocking | kCmdPubsub;
+  EXPECT_EQ(PolicyFor(cmd).policy, CommandPolicy::kPubSub);
+}
+
+TEST(CommandPolicy, ShardedPublishIsPlacedByItsChannelsSlot) {
+  EXPECT_EQ(PolicyFor(*Find({"spublish"}).command).policy, CommandPolicy::kRouteBySlot);
+  EXPECT_EQ(PolicyFor(*Find({"publish"}).command).policy, CommandPolicy::kAnyMaster);
+}
+
+TEST(CommandPolicy, ASubcommandRowWinsOverItsContainersWildcard) {
+  EXPECT_EQ(PolicyFor(*Find({"latency", "help"}).command).policy, CommandPolicy::kAnyMaster);
+  EXPECT_EQ(PolicyFor(*Find({"latency", "reset"}).command).policy, CommandPolicy::kAllNodes);
+  const PolicyDecision latest = PolicyFor(*Find({"latency", "latest"}).command);
+  EXPECT_EQ(latest.policy, CommandPolicy::kRefused);
+  EXPECT_EQ(latest.reason, "ERR proxy: LATENCY is per node; ask the nodes directly");
+  EXPECT_EQ(PolicyFor(*Find({"pubsub", "help"}).command).policy, CommandPolicy::kAnyMaster);
+}
+
+TEST(CommandPolicy, OnlyConfigChangesAreAdminGated) {
+  std::vector<std::string> gated;
+  const auto check = [&](const CommandInfo& cmd) {
+    const PolicyDecision decision = PolicyFor(cmd);
+    EXPECT_EQ(decision.admin, !AdminCommandRefusal(cmd.name).empty()) << cmd.name;
+    if (decision.admin) gated.push_back(cmd.name);
+  };
+  for (const auto& [name, cmd] : CommandTable::Recorded()->commands()) {
+    check(cmd);
+    for (const CommandInfo& sub : cmd.subcommands) check(sub);
+  }
+  EXPECT_THAT(gated, testing::UnorderedElementsAre("config|set", "config|resetstat",
+                                                   "config|rewrite"));
+  EXPECT_EQ(AdminCommandRefusal("config|set"),
+            "ERR proxy: CONFIG SET is disabled (admin_commands: false)");
+  EXPECT_EQ(AdminCommandRefusal("config|get"), "");
 }
 
 TEST(CommandPolicy, ConnectionCommandsAreAnsweredLocally) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/commands/command_policy.h"
 #include "common/commands/command_table.h"
 #include "common/resp/writer.h"
 #include "config/config.h"
@@ -23,33 +25,17 @@ namespace slotgate {
 void PrintTo(const Endpoint& endpoint, std::ostream* os) { *os << endpoint.ToString(); }
 
 void PrintTo(MergeKind merge, std::ostream* os) {
-  switch (merge) {
-    case MergeKind::kByKeyOrder:
-      *os << "kByKeyOrder";
-      return;
-    case MergeKind::kSumIntegers:
-      *os << "kSumIntegers";
-      return;
-    case MergeKind::kConcatArrays:
-      *os << "kConcatArrays";
-      return;
-    case MergeKind::kAndOfArrays:
-      *os << "kAndOfArrays";
-      return;
-    case MergeKind::kFirstUnlessError:
-      *os << "kFirstUnlessError";
-      return;
-    case MergeKind::kFirstNonNull:
-      *os << "kFirstNonNull";
-      return;
-    case MergeKind::kAgree:
-      *os << "kAgree";
-      return;
-    case MergeKind::kScanCursor:
-      *os << "kScanCursor";
-      return;
+  constexpr const char* kNames[] = {
+      "kByKeyOrder", "kSumIntegers",   "kConcatArrays",    "kAndOfArrays",
+      "kFirstUnlessError", "kFirstNonNull", "kScanCursor", "kAgree",
+      "kUnionArrays", "kSumPerName",   "kPairsByKeyOrder", "kMinInteger",
+      "kNewestEntries", "kInfoKeyspace"};
+  const auto index = static_cast<size_t>(merge);
+  if (index < std::size(kNames)) {
+    *os << kNames[index];
+  } else {
+    *os << "MergeKind(" << index << ")";
   }
-  *os << "MergeKind(" << static_cast<int>(merge) << ")";
 }
 
 namespace {
@@ -224,9 +210,20 @@ TEST_F(CompositePlansTest, EachFanOutCommandHasItsMerge) {
       {{"FLUSHDB"}, MergeKind::kFirstUnlessError, 3},
       {{"SCRIPT", "EXISTS", "abc"}, MergeKind::kAndOfArrays, 3},
       {{"SCRIPT", "LOAD", "return 1"}, MergeKind::kFirstUnlessError, 3},
-      {{"PUBSUB", "CHANNELS"}, MergeKind::kConcatArrays, 3},
+      {{"PUBSUB", "CHANNELS"}, MergeKind::kUnionArrays, 3},
+      {{"PUBSUB", "SHARDCHANNELS"}, MergeKind::kUnionArrays, 3},
       {{"PUBSUB", "NUMPAT"}, MergeKind::kSumIntegers, 3},
+      {{"PUBSUB", "NUMSUB", "a", "b"}, MergeKind::kSumPerName, 3},
       {{"CONFIG", "RESETSTAT"}, MergeKind::kFirstUnlessError, 5},
+      {{"CONFIG", "REWRITE"}, MergeKind::kFirstUnlessError, 5},
+      {{"LASTSAVE"}, MergeKind::kMinInteger, 3},
+      {{"BGSAVE"}, MergeKind::kFirstUnlessError, 3},
+      {{"BGREWRITEAOF"}, MergeKind::kFirstUnlessError, 3},
+      {{"SLOWLOG", "GET"}, MergeKind::kNewestEntries, 3},
+      {{"SLOWLOG", "LEN"}, MergeKind::kSumIntegers, 3},
+      {{"SLOWLOG", "RESET"}, MergeKind::kFirstUnlessError, 5},
+      {{"LATENCY", "RESET"}, MergeKind::kSumIntegers, 5},
+      {{"MEMORY", "PURGE"}, MergeKind::kFirstUnlessError, 5},
   };
   for (const Row& row : rows) {
     const CompositePlan plan = FanOut(row.args);
@@ -237,9 +234,112 @@ TEST_F(CompositePlansTest, EachFanOutCommandHasItsMerge) {
 }
 
 TEST_F(CompositePlansTest, UnsupportedFanOutCommandAnswersAnErrorWithNoPart) {
-  const CompositePlan plan = FanOut({"PUBSUB", "NUMSUB", "channel"});
-  EXPECT_EQ(plan.error, "ERR proxy: 'pubsub|numsub' on every node is not available yet");
+  CommandInfo module_command;
+  module_command.name = "module.stats";
+  module_command.policy = CommandPolicy::kAllMasters;
+  const std::vector<std::string_view> args = {"MODULE.STATS"};
+  const CompositePlan plan = PlanFanOut(module_command, args, *table_);
+  EXPECT_EQ(plan.error, "ERR proxy: 'module.stats' on every node is not available yet");
   EXPECT_THAT(plan.parts, IsEmpty());
+}
+
+TEST_F(CompositePlansTest, EveryFanOutCommandOfRedis70HasAPlan) {
+  const auto check = [&](const CommandInfo& cmd) {
+    if (cmd.policy != CommandPolicy::kAllMasters && cmd.policy != CommandPolicy::kAllNodes) {
+      return;
+    }
+    std::vector<std::string> words;
+    std::string_view name = cmd.name;
+    for (size_t bar; (bar = name.find('|')) != name.npos; name.remove_prefix(bar + 1)) {
+      words.emplace_back(name.substr(0, bar));
+    }
+    words.emplace_back(name);
+    words.emplace_back("0");  // SCAN's cursor; a harmless argument for the others
+    const std::vector<std::string_view> args(words.begin(), words.end());
+    const CompositePlan plan = PlanFanOut(cmd, args, *table_);
+    EXPECT_EQ(plan.error, "") << cmd.name;
+    EXPECT_FALSE(plan.parts.empty()) << cmd.name;
+  };
+  for (const auto& [name, cmd] : CommandTable::Recorded()->commands()) {
+    check(cmd);
+    for (const CommandInfo& sub : cmd.subcommands) check(sub);
+  }
+}
+
+TEST_F(CompositePlansTest, ShardNumsubAsksEachChannelAtItsSlotAndKeepsArgumentOrder) {
+  const CompositePlan plan = FanOut({"PUBSUB", "SHARDNUMSUB", "foo", "bar", "{u}a", "{u}b"});
+  EXPECT_EQ(plan.error, "");
+  EXPECT_EQ(plan.merge, MergeKind::kPairsByKeyOrder);
+  EXPECT_EQ(plan.keys, 4u);
+  ASSERT_EQ(plan.parts.size(), 3u);
+  EXPECT_EQ(plan.parts[0].slot, 12182);
+  EXPECT_EQ(plan.parts[0].request, Command({"PUBSUB", "SHARDNUMSUB", "foo"}));
+  EXPECT_THAT(plan.parts[0].key_order, ElementsAre(0));
+  EXPECT_EQ(plan.parts[1].slot, 5061);
+  EXPECT_EQ(plan.parts[1].request, Command({"PUBSUB", "SHARDNUMSUB", "bar"}));
+  EXPECT_EQ(plan.parts[2].slot, 11826);
+  EXPECT_EQ(plan.parts[2].request, Command({"PUBSUB", "SHARDNUMSUB", "{u}a", "{u}b"}));
+  EXPECT_THAT(plan.parts[2].key_order, ElementsAre(2, 3));
+  for (const CompositePart& part : plan.parts) EXPECT_FALSE(part.node.has_value());
+  const std::vector<std::string> replies = {"*2\r\n$3\r\nfoo\r\n:1\r\n",
+                                            "*2\r\n$3\r\nbar\r\n:0\r\n",
+                                            "*4\r\n$4\r\n{u}a\r\n:2\r\n$4\r\n{u}b\r\n:3\r\n"};
+  EXPECT_EQ(MergeReplies(plan, replies, {}),
+            "*8\r\n$3\r\nfoo\r\n:1\r\n$3\r\nbar\r\n:0\r\n$4\r\n{u}a\r\n:2\r\n"
+            "$4\r\n{u}b\r\n:3\r\n");
+}
+
+TEST_F(CompositePlansTest, ShardNumsubWithoutChannelsHasNoPartAndAnswersAnEmptyArray) {
+  const CompositePlan plan = FanOut({"PUBSUB", "SHARDNUMSUB"});
+  EXPECT_EQ(plan.error, "");
+  EXPECT_THAT(plan.parts, IsEmpty());
+  EXPECT_EQ(MergeReplies(plan, {}, {}), "*0\r\n");
+}
+
+TEST_F(CompositePlansTest, SlowlogGetKeepsTheCountRedisWouldReturn) {
+  EXPECT_EQ(FanOut({"SLOWLOG", "GET"}).keys, 10u);
+  EXPECT_EQ(FanOut({"SLOWLOG", "GET", "3"}).keys, 3u);
+  EXPECT_EQ(FanOut({"SLOWLOG", "GET", "0"}).keys, 0u);
+  EXPECT_EQ(FanOut({"SLOWLOG", "GET", "-1"}).keys, SIZE_MAX);
+  const CompositePlan plan = FanOut({"SLOWLOG", "GET", "3"});
+  EXPECT_THAT(NodesOf(plan), UnorderedElementsAre(kA, kB, kC));
+  EXPECT_EQ(plan.parts[0].request, Command({"SLOWLOG", "GET", "3"}));
+}
+
+TEST_F(CompositePlansTest, SlowlogResetReachesReplicasToo) {
+  EXPECT_THAT(NodesOf(FanOut({"SLOWLOG", "RESET"})), UnorderedElementsAre(kA, kB, kC, kA1, kC1));
+}
+
+// INFO
+
+TEST(InfoWantsKeyspace, DefaultAndCatchAllSectionsIncludeIt) {
+  using Args = std::vector<std::string_view>;
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO", "keyspace"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"info", "KEYSPACE"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO", "default"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO", "all"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO", "everything"}));
+  EXPECT_TRUE(InfoWantsKeyspace(Args{"INFO", "server", "keyspace"}));
+  EXPECT_FALSE(InfoWantsKeyspace(Args{"INFO", "server"}));
+  EXPECT_FALSE(InfoWantsKeyspace(Args{"INFO", "keyspaces"}));
+}
+
+TEST_F(CompositePlansTest, InfoAsksEveryMasterForItsKeyspace) {
+  const CompositePlan plan = PlanInfoKeyspace(*table_, "# Server\r\nredis_version:7.0.15\r\n");
+  EXPECT_EQ(plan.merge, MergeKind::kInfoKeyspace);
+  EXPECT_EQ(plan.prefix, "# Server\r\nredis_version:7.0.15\r\n");
+  EXPECT_THAT(NodesOf(plan), UnorderedElementsAre(kA, kB, kC));
+  for (const CompositePart& part : plan.parts) {
+    EXPECT_EQ(part.request, Command({"INFO", "keyspace"}));
+  }
+  std::string keyspace;
+  WriteBulkString(keyspace, "# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n");
+  std::string merged;
+  WriteBulkString(merged,
+                  "# Server\r\nredis_version:7.0.15\r\n\r\n"
+                  "# Keyspace\r\ndb0:keys=6,expires=0,avg_ttl=0\r\n");
+  EXPECT_EQ(MergeReplies(plan, std::vector<std::string>(3, keyspace), {}), merged);
 }
 
 TEST_F(CompositePlansTest, ConfigGetAsksEveryMasterAndNeedsTheirAgreement) {

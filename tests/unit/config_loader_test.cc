@@ -37,6 +37,8 @@ TEST(ConfigLoader, MinimalClusterConfigTakesEveryDefault) {
   EXPECT_EQ(config.limits.max_multibulk_length, 1048576u);
   EXPECT_EQ(config.limits.max_inline_length, 65536u);
   EXPECT_FALSE(config.metrics.has_value());
+  EXPECT_TRUE(config.admin_commands);
+  EXPECT_EQ(config.limits.pubsub_output_buffer_bytes, 32ull << 20);
 }
 
 TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
@@ -45,6 +47,7 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
       "workers: 4\n"
       "metrics: '[::1]:9380'\n"
       "log_level: debug\n"
+      "admin_commands: false\n"
       "backend:\n"
       "  mode: cluster\n"
       "  seeds: [127.0.0.1:7001, 127.0.0.1:7002]\n"
@@ -69,12 +72,14 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
       "  max_inline_length: 4kb\n"
       "  client_output_buffer_bytes: 2g\n"
       "  client_query_buffer_bytes: 1048576\n"
-      "  backend_connections_per_node: 2\n");
+      "  backend_connections_per_node: 2\n"
+      "  pubsub_output_buffer_bytes: 64kb\n");
   Config expected;
   expected.listen = {"0.0.0.0", 6390};
   expected.workers = 4;
   expected.metrics = Endpoint{"::1", 9380};
   expected.log_level = "debug";
+  expected.admin_commands = false;
   expected.mode = BackendMode::kCluster;
   expected.seeds = {{"127.0.0.1", 7001}, {"127.0.0.1", 7002}};
   expected.read_from = ReadFrom::kPreferReplica;
@@ -84,7 +89,7 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
   expected.migrations = {{5000, {"127.0.0.1", 7001}, {"127.0.0.1", 7002}},
                          {16000, {"127.0.0.1", 7002}, {"::1", 7003}}};
   expected.timeouts = {1, 600000, 300, 3000, 30, 0};
-  expected.limits = {20000, 3, 1ull << 20, 1000, 4096, 2'000'000'000, 1ull << 20, 2};
+  expected.limits = {20000, 3, 1ull << 20, 1000, 4096, 2'000'000'000, 1ull << 20, 2, 64 << 10};
   EXPECT_EQ(config, expected);
 }
 
@@ -215,7 +220,8 @@ TEST(ConfigLoader, KeyAtTheWrongLevelSaysWhereItBelongs) {
 TEST(ConfigLoader, UnknownKeyWithNoNearMatchListsTheAllowedOnes) {
   EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "colour: blue\n"),
               ElementsAre("t.yaml:3:1: unknown key 'colour' (expected one of: listen, workers, "
-                          "metrics, log_level, backend, timeouts, limits)"));
+                          "metrics, log_level, admin_commands, backend, timeouts, "
+                          "limits)"));
 }
 
 TEST(ConfigLoader, DuplicateKeyIsRefused) {
@@ -302,6 +308,36 @@ TEST(ConfigLoader, MisspeltEnumValueSuggestsTheClosest) {
   EXPECT_THAT(ErrorsOf("backend:\n  mode: clustr\n  seeds: [127.0.0.1:7001]\n"),
               ElementsAre("t.yaml:2:9: backend.mode 'clustr' is not one of: cluster, static "
                           "(did you mean 'cluster'?)"));
+}
+
+TEST(ConfigLoader, AdminCommandsTakesTrueOrFalse) {
+  EXPECT_TRUE(LoadOk(std::string(kSeedsOnly) + "admin_commands: true\n").admin_commands);
+  EXPECT_FALSE(LoadOk(std::string(kSeedsOnly) + "admin_commands: false\n").admin_commands);
+}
+
+TEST(ConfigLoader, AdminCommandsRefusesOtherSpellingsOfABoolean) {
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "admin_commands: yes\n"),
+              ElementsAre("t.yaml:3:17: admin_commands 'yes' is not one of: false, true"));
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "admin_commands: tru\n"),
+              ElementsAre("t.yaml:3:17: admin_commands 'tru' is not one of: false, true "
+                          "(did you mean 'true'?)"));
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "admin_commands: [true]\n"),
+              ElementsAre("t.yaml:3:17: admin_commands must be one of: false, true, got a list"));
+}
+
+TEST(ConfigLoader, PubsubOutputBufferTakesASizeInItsRange) {
+  EXPECT_EQ(LoadOk(std::string(kSeedsOnly) + "limits: {pubsub_output_buffer_bytes: 1gb}\n")
+                .limits.pubsub_output_buffer_bytes,
+            1ull << 30);
+  EXPECT_EQ(LoadOk(std::string(kSeedsOnly) + "limits: {pubsub_output_buffer_bytes: 65536}\n")
+                .limits.pubsub_output_buffer_bytes,
+            64ull << 10);
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "limits: {pubsub_output_buffer_bytes: 63kb}\n"),
+              ElementsAre("t.yaml:3:38: limits.pubsub_output_buffer_bytes 63kb out of range "
+                          "64kb-1024gb"));
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "limits: {pubsub_output_buffer_bytes: 1025gb}\n"),
+              ElementsAre("t.yaml:3:38: limits.pubsub_output_buffer_bytes 1025gb out of range "
+                          "64kb-1024gb"));
 }
 
 TEST(ConfigLoader, EnumGivenAMapIsRefused) {

@@ -298,5 +298,84 @@ TEST(FirstNonNull, FirstErrorOfAnyPartWins) {
   EXPECT_EQ(FirstNonNull(replies), "-MASTERDOWN down\r\n");
 }
 
+// MergeByKeyOrder with pairs (PUBSUB SHARDNUMSUB)
+
+TEST(MergeByKeyOrder, PairsLandInTheClientsArgumentOrder) {
+  const Replies replies = {"*2\r\n$1\r\nb\r\n:2\r\n", "*2\r\n$1\r\na\r\n:1\r\n"};
+  EXPECT_EQ(MergeByKeyOrder(replies, KeyOrders{{1}, {0}}, 2, 2),
+            "*4\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n");
+}
+
+TEST(MergeByKeyOrder, PartWithAnOddNumberOfPairElementsGivesProxyError) {
+  EXPECT_EQ(MergeByKeyOrder(Replies{"*1\r\n$1\r\na\r\n"}, KeyOrders{{0}}, 1, 2),
+            kUnexpectedSplitReply);
+}
+
+// AgreedReply
+
+TEST(AgreedReply, SameRepliesGiveTheReply) {
+  const std::vector<Endpoint> nodes = {{"127.0.0.1", 7001}, {"127.0.0.1", 7002}};
+  EXPECT_EQ(AgreedReply(Replies{"*0\r\n", "*0\r\n"}, nodes), "*0\r\n");
+}
+
+TEST(AgreedReply, DifferingNodesAreNamed) {
+  const std::vector<Endpoint> nodes = {
+      {"127.0.0.1", 7001}, {"127.0.0.1", 7002}, {"127.0.0.1", 7003}};
+  EXPECT_EQ(AgreedReply(Replies{":1\r\n", ":2\r\n", ":3\r\n"}, nodes),
+            "-ERR proxy: nodes disagree: 127.0.0.1:7001 differs from 127.0.0.1:7002, "
+            "127.0.0.1:7003\r\n");
+}
+
+// UnionArrays
+
+TEST(UnionArrays, EachElementOnceInOrderOfFirstAppearance) {
+  EXPECT_EQ(UnionArrays(Replies{"*2\r\n$1\r\na\r\n$1\r\nb\r\n", "*2\r\n$1\r\nb\r\n$1\r\nc\r\n",
+                                "*0\r\n"}),
+            "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+}
+
+TEST(UnionArrays, FirstErrorOfAnyPartWins) {
+  EXPECT_EQ(UnionArrays(Replies{"*0\r\n", "-ERR x\r\n"}), "-ERR x\r\n");
+}
+
+TEST(UnionArrays, NonArrayPartGivesProxyError) {
+  EXPECT_EQ(UnionArrays(Replies{":1\r\n"}), kNonArrayReply);
+}
+
+// SumCountsPerName
+
+TEST(SumCountsPerName, CountsAreSummedPerChannelInOrder) {
+  EXPECT_EQ(SumCountsPerName(Replies{"*4\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:0\r\n",
+                                     "*4\r\n$1\r\na\r\n:2\r\n$1\r\nb\r\n:5\r\n"}),
+            "*4\r\n$1\r\na\r\n:3\r\n$1\r\nb\r\n:5\r\n");
+}
+
+TEST(SumCountsPerName, RepeatedChannelsStayApartAsRedisAnswersThem) {
+  EXPECT_EQ(SumCountsPerName(Replies{"*4\r\n$1\r\na\r\n:1\r\n$1\r\na\r\n:1\r\n",
+                                     "*4\r\n$1\r\na\r\n:1\r\n$1\r\na\r\n:1\r\n"}),
+            "*4\r\n$1\r\na\r\n:2\r\n$1\r\na\r\n:2\r\n");
+}
+
+TEST(SumCountsPerName, NoChannelsGiveAnEmptyArray) {
+  EXPECT_EQ(SumCountsPerName(Replies{"*0\r\n", "*0\r\n"}), "*0\r\n");
+}
+
+TEST(SumCountsPerName, PartsNamingOtherChannelsGiveProxyError) {
+  EXPECT_EQ(SumCountsPerName(Replies{"*2\r\n$1\r\na\r\n:1\r\n", "*2\r\n$1\r\nb\r\n:1\r\n"}),
+            kUnexpectedReply);
+  EXPECT_EQ(SumCountsPerName(Replies{"*2\r\n$1\r\na\r\n:1\r\n", "*0\r\n"}), kUnexpectedReply);
+}
+
+// MinInteger
+
+TEST(MinInteger, TheSmallestWins) {
+  EXPECT_EQ(MinInteger(Replies{":1700000300\r\n", ":1700000100\r\n", ":1700000200\r\n"}),
+            ":1700000100\r\n");
+}
+
+TEST(MinInteger, NonIntegerPartGivesProxyError) {
+  EXPECT_EQ(MinInteger(Replies{":1\r\n", "+OK\r\n"}), kNonIntegerReply);
+}
+
 }  // namespace
 }  // namespace slotgate

@@ -42,11 +42,12 @@ std::shared_ptr<const SlotTable> ThreeShards() {
 
 class RouterTest : public testing::Test {
  protected:
-  Route RouteOf(std::vector<std::string_view> args, ReadFrom read_from = ReadFrom::kMaster) {
+  Route RouteOf(std::vector<std::string_view> args, ReadFrom read_from = ReadFrom::kMaster,
+                bool admin_commands = true) {
     const CommandLookup lookup = CommandTable::Recorded()->Find(args);
     EXPECT_EQ(lookup.status, CommandLookup::Status::kFound) << args[0];
     if (lookup.command == nullptr) return Route{};
-    const RouteContext context{read_from, &positions_};
+    const RouteContext context{read_from, &positions_, admin_commands};
     return RouteRequest(*table_, *lookup.command, args, context);
   }
 
@@ -275,6 +276,82 @@ TEST_F(RouterTest, KeylessReadNeverAsksForAReplica) {
   const Route route = RouteOf({"LOLWUT"}, ReadFrom::kReplica);
   EXPECT_EQ(route.kind, Route::Kind::kAnyMaster);
   EXPECT_FALSE(route.to_replica);
+}
+
+TEST_F(RouterTest, BlockingCommandGoesToItsSlotsMaster) {
+  const Route route = RouteOf({"BLPOP", "foo", "0"});
+  EXPECT_EQ(route.kind, Route::Kind::kSlot);
+  EXPECT_EQ(route.slot, 12182);
+  EXPECT_EQ(route.shard, &ShardOf(kC));
+  EXPECT_EQ(route.error, "");
+}
+
+TEST_F(RouterTest, BlockingCommandWithKeysInTwoSlotsIsCrossSlot) {
+  const Route route = RouteOf({"BRPOP", "foo", "bar", "0"});
+  EXPECT_EQ(route.kind, Route::Kind::kError);
+  EXPECT_EQ(route.error, kCrossSlotText);
+  EXPECT_EQ(RouteOf({"BLMOVE", "foo", "bar", "LEFT", "RIGHT", "0"}).error, kCrossSlotText);
+}
+
+TEST_F(RouterTest, BlockingCommandWithHashTaggedKeysGoesToTheirSlot) {
+  const Route route = RouteOf({"BZMPOP", "0", "2", "{user1000}a", "{user1000}b", "MIN"});
+  EXPECT_EQ(route.kind, Route::Kind::kSlot);
+  EXPECT_EQ(route.slot, 3443);
+  EXPECT_EQ(route.shard, &ShardOf(kA));
+}
+
+TEST_F(RouterTest, BlockingCommandInAnUnownedSlotIsUnserved) {
+  const Route route = RouteOf({"BLPOP", "key:70", "0"});
+  EXPECT_EQ(route.kind, Route::Kind::kUnserved);
+  EXPECT_EQ(route.slot, 16134);
+}
+
+TEST_F(RouterTest, BlockingReadStaysOnTheMasterWhateverReadFromSays) {
+  const Route route = RouteOf({"XREAD", "BLOCK", "0", "STREAMS", "foo", "$"}, ReadFrom::kReplica);
+  EXPECT_EQ(route.kind, Route::Kind::kSlot);
+  EXPECT_EQ(route.shard, &ShardOf(kC));
+  EXPECT_FALSE(route.to_replica);
+}
+
+TEST_F(RouterTest, WaitGoesToAnyMaster) {
+  const Route route = RouteOf({"WAIT", "1", "100"});
+  EXPECT_EQ(route.kind, Route::Kind::kAnyMaster);
+  EXPECT_FALSE(route.to_replica);
+}
+
+TEST_F(RouterTest, ConfigChangesAreRefusedWhenAdminCommandsAreOff) {
+  const Route set = RouteOf({"CONFIG", "SET", "maxmemory", "1"}, ReadFrom::kMaster, false);
+  EXPECT_EQ(set.kind, Route::Kind::kError);
+  EXPECT_EQ(set.error, "ERR proxy: CONFIG SET is disabled (admin_commands: false)");
+  EXPECT_EQ(RouteOf({"config", "resetstat"}, ReadFrom::kMaster, false).error,
+            "ERR proxy: CONFIG RESETSTAT is disabled (admin_commands: false)");
+  EXPECT_EQ(RouteOf({"Config", "Rewrite"}, ReadFrom::kMaster, false).error,
+            "ERR proxy: CONFIG REWRITE is disabled (admin_commands: false)");
+}
+
+TEST_F(RouterTest, ConfigChangesFanOutWhenAdminCommandsAreOn) {
+  EXPECT_EQ(RouteOf({"CONFIG", "SET", "maxmemory", "1"}).kind, Route::Kind::kFanOut);
+  EXPECT_EQ(RouteOf({"CONFIG", "REWRITE"}).kind, Route::Kind::kFanOut);
+}
+
+TEST_F(RouterTest, ReadingTheConfigIsAllowedWhenAdminCommandsAreOff) {
+  EXPECT_EQ(RouteOf({"CONFIG", "GET", "maxmemory"}, ReadFrom::kMaster, false).kind,
+            Route::Kind::kFanOut);
+  EXPECT_EQ(RouteOf({"GET", "foo"}, ReadFrom::kMaster, false).kind, Route::Kind::kSlot);
+}
+
+TEST_F(RouterTest, PerNodeIntrospectionIsRefused) {
+  EXPECT_EQ(RouteOf({"LATENCY", "LATEST"}).error,
+            "ERR proxy: LATENCY is per node; ask the nodes directly");
+  EXPECT_EQ(RouteOf({"MEMORY", "STATS"}).kind, Route::Kind::kError);
+  EXPECT_EQ(RouteOf({"LATENCY", "RESET"}).kind, Route::Kind::kFanOut);
+  EXPECT_EQ(RouteOf({"LATENCY", "HELP"}).kind, Route::Kind::kAnyMaster);
+}
+
+TEST_F(RouterTest, SlowlogFansOut) {
+  EXPECT_EQ(RouteOf({"SLOWLOG", "GET", "5"}).kind, Route::Kind::kFanOut);
+  EXPECT_EQ(RouteOf({"SLOWLOG", "LEN"}).kind, Route::Kind::kFanOut);
+  EXPECT_EQ(RouteOf({"SLOWLOG", "RESET"}).kind, Route::Kind::kFanOut);
 }
 
 TEST_F(RouterTest, RoutingReusesTheCallersKeyBuffer) {

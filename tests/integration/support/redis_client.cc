@@ -84,6 +84,15 @@ Reply RedisClient::Next() {
   return Reply(static_cast<redisReply*>(reply));
 }
 
+void RedisClient::Flush() {
+  int done = 0;
+  while (!done) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) {
+      throw std::runtime_error(std::string("write failed: ") + context_->errstr);
+    }
+  }
+}
+
 bool RedisClient::Ping(uint16_t port) {
   redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeval{0, 200000});
   bool pong = false;

@@ -34,6 +34,8 @@ class RedisClient {
   // Pipelining: queue many, then read their replies in order.
   void Append(const std::vector<std::string>& args);
   Reply Next();
+  // Sends everything appended without waiting for a reply (a command that blocks at the server).
+  void Flush();
 
   // Whether a server on `port` answers PING with PONG now.
   static bool Ping(uint16_t port);

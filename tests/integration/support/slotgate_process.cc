@@ -14,7 +14,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/integration/support/child_process.h"
 #include "tests/integration/support/free_port.h"
+#include "tests/integration/support/raw_socket.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 
@@ -23,38 +25,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int ExitCode(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
 // GET `path` over HTTP/1.0 from 127.0.0.1:`port`; the body, or "" on any failure.
 std::string HttpGet(uint16_t port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string response;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buffer[65536];
-      ssize_t n;
-      while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
-        response.append(buffer, static_cast<size_t>(n));
-      }
-    }
+  try {
+    RawSocket socket(port);
+    socket.Send("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    const std::string response = socket.ReadUntilClosed();
+    const size_t body = response.find("\r\n\r\n");
+    return body == std::string::npos ? "" : response.substr(body + 4);
+  } catch (const std::exception&) {
+    return "";  // nothing listens there (yet)
   }
-  close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
 std::string FlowList(const std::vector<std::string>& items) {
@@ -114,13 +95,19 @@ SlotgateConfig& SlotgateConfig::Limit(std::string key, std::string value) {
   return *this;
 }
 
+SlotgateConfig& SlotgateConfig::Top(std::string key, std::string value) {
+  top_.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
 std::string SlotgateConfig::ToYaml(uint16_t port, uint16_t metrics_port) const {
   std::ostringstream yaml;
   yaml << "listen: 127.0.0.1:" << port << "\n"
        << "metrics: 127.0.0.1:" << metrics_port << "\n"
        << "workers: " << workers_ << "\n"
-       << "log_level: " << log_level_ << "\n"
-       << "backend:\n"
+       << "log_level: " << log_level_ << "\n";
+  for (const auto& [key, value] : top_) yaml << key << ": " << value << "\n";
+  yaml << "backend:\n"
        << "  mode: " << mode_ << "\n";
   if (!seeds_.empty()) yaml << "  seeds: " << FlowList(seeds_) << "\n";
   if (!slots_.empty()) {
@@ -165,7 +152,7 @@ SlotgateProcess::SlotgateProcess(const SlotgateConfig& config) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("slotgate exited at start with " + std::to_string(ExitCode(status)) +
+      throw std::runtime_error("slotgate exited at start with " + std::to_string(ExitCodeOf(status)) +
                                ":\n" + Log());
     }
     if (RedisClient::Ping(port_)) return;
@@ -189,14 +176,14 @@ int SlotgateProcess::Stop(std::chrono::milliseconds grace) {
   while (Clock::now() < until) {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      return ExitCode(status);
+      return ExitCodeOf(status);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  return ExitCode(status);
+  return ExitCodeOf(status);
 }
 
 std::string SlotgateProcess::Log() const {

@@ -35,6 +35,8 @@ class SlotgateConfig {
   // One key of `timeouts:` or `limits:`, e.g. Timeout("redirect_deadline_ms", "10000").
   SlotgateConfig& Timeout(std::string key, std::string value);
   SlotgateConfig& Limit(std::string key, std::string value);
+  // A top-level key written as is, e.g. Top("admin_commands", "false").
+  SlotgateConfig& Top(std::string key, std::string value);
 
   std::string ToYaml(uint16_t port, uint16_t metrics_port) const;
 
@@ -46,6 +48,7 @@ class SlotgateConfig {
   std::string log_level_ = "info";
   std::vector<std::pair<std::string, std::string>> timeouts_;
   std::vector<std::pair<std::string, std::string>> limits_;
+  std::vector<std::pair<std::string, std::string>> top_;
 };
 
 class SlotgateProcess {

@@ -1,0 +1,116 @@
+#include "proxy/commands/script_reload.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/resp/redirect.h"
+#include "common/resp/request_parser.h"
+#include "common/resp/writer.h"
+#include "proxy/dispatch/pending_request.h"
+#include "proxy/dispatch/request_dispatcher.h"
+
+namespace slotgate {
+namespace {
+
+enum class ScriptCommand : uint8_t { kNone, kEval, kEvalSha, kLoad, kFlush };
+
+ScriptCommand Classify(const CommandInfo& command) {
+  const std::string_view name = command.name;
+  if (name == "eval" || name == "eval_ro") return ScriptCommand::kEval;
+  if (name == "evalsha" || name == "evalsha_ro") return ScriptCommand::kEvalSha;
+  if (name == "script|load") return ScriptCommand::kLoad;
+  if (name == "script|flush") return ScriptCommand::kFlush;
+  return ScriptCommand::kNone;
+}
+
+// The request's arguments. Whatever reaches a backend was written as a RESP multibulk (inline
+// requests are rewritten before dispatch), so this parses it back; false if it somehow is not.
+bool ParseArgs(const std::string& bytes, Request* out) {
+  RequestParser parser;
+  size_t used = 0;
+  return parser.Parse(bytes, &used, out) == ParseStatus::kOk;
+}
+
+// SCRIPT LOAD answers the SHA-1 as a 40-byte bulk string; empty for any other shape.
+std::string_view ShaOfLoadReply(std::string_view reply, const ScannedReply& info) {
+  constexpr std::string_view kHeader = "$40\r\n";
+  reply.remove_prefix(info.value_offset);
+  if (reply.size() != kHeader.size() + 40 + 2 || !reply.starts_with(kHeader)) return {};
+  return reply.substr(kHeader.size(), 40);
+}
+
+// Loads the script where the NOSCRIPT came from and re-sends the request right behind it on
+// the same connection: the node runs a connection's commands in order, so the script is there
+// when the request arrives. The load's own reply is dropped; if it failed, the request answers
+// NOSCRIPT again and that reaches the client.
+bool ReloadAndResend(const std::string& body, RequestDispatcher* dispatcher,
+                     PendingRequest* request, const Endpoint& node) {
+  const bool read_only = request->to_replica && !request->has_redirect_target;
+  BackendConnection* connection = dispatcher->ConnectionFor(*request, node, read_only);
+  if (!connection) return false;
+  std::string load;
+  WriteCommand(load, {"SCRIPT", "LOAD", body});
+  connection->Send(load, nullptr);
+  if (request->send_asking) {
+    // ASKING holds for the next command only, so it goes between the load and the request.
+    std::string asking;
+    WriteCommand(asking, {"ASKING"});
+    connection->Send(asking, nullptr);
+  }
+  connection->Send(request->request, request);
+  return true;
+}
+
+}  // namespace
+
+bool OnScriptReply(ScriptMemory& memory, RequestDispatcher* dispatcher, PendingRequest* request,
+                   std::string_view reply, const ScannedReply& info,
+                   const std::function<const Endpoint*()>& node) {
+  if (!request->command) return false;
+  const ScriptCommand kind = Classify(*request->command);
+  if (kind == ScriptCommand::kNone) return false;
+
+  if (info.is_error()) {
+    if (kind != ScriptCommand::kEvalSha || request->script_reloaded ||
+        ErrorCode(info.error_line) != "NOSCRIPT") {
+      return false;
+    }
+    Request args;
+    if (!ParseArgs(request->request, &args) || args.args.size() < 2) return false;
+    const std::optional<std::string> body = memory.Find(args.args[1]);
+    if (!body) return false;
+    const Endpoint* target = node();
+    if (!target) return false;
+    request->script_reloaded = true;  // once per request: a second NOSCRIPT reaches the client
+    return ReloadAndResend(*body, dispatcher, request, *target);
+  }
+
+  Request args;
+  switch (kind) {
+    case ScriptCommand::kEval:
+      if (ParseArgs(request->request, &args) && args.args.size() >= 2) {
+        memory.RememberBody(args.args[1]);
+      }
+      break;
+    case ScriptCommand::kLoad:
+      if (ParseArgs(request->request, &args) && args.args.size() == 3) {
+        const std::string_view sha = ShaOfLoadReply(reply, info);
+        if (sha.empty()) {
+          memory.RememberBody(args.args[2]);
+        } else {
+          memory.Remember(sha, args.args[2]);
+        }
+      }
+      break;
+    case ScriptCommand::kFlush:
+      memory.Clear();
+      break;
+    case ScriptCommand::kEvalSha:
+    case ScriptCommand::kNone:
+      break;
+  }
+  return false;
+}
+
+}  // namespace slotgate
