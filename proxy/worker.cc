@@ -86,7 +86,12 @@ void Worker::CloseIdleClients() {
 void Worker::RepairSubscriptions() {
   const std::vector<Subscriptions*> all(context_.subscriptions.begin(),
                                         context_.subscriptions.end());
-  for (Subscriptions* subscriptions : all) subscriptions->Repair();
+  uint64_t subscribed = 0;
+  for (Subscriptions* subscriptions : all) {
+    subscriptions->Repair();
+    subscribed += subscriptions->active();
+  }
+  metrics_.pubsub_clients.Set(subscribed);
 }
 
 Worker::~Worker() {

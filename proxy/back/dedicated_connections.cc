@@ -5,9 +5,13 @@
 namespace slotgate {
 
 DedicatedConnections::DedicatedConnections(uv_loop_t* loop, FlushScheduler* scheduler,
-                                           BackendOptions options,
+                                           BackendOptions options, RelaxedCounter* open_gauge,
                                            std::function<void(const Endpoint&)> on_closed)
-    : loop_(loop), scheduler_(scheduler), options_(options), on_closed_(std::move(on_closed)) {
+    : loop_(loop),
+      scheduler_(scheduler),
+      options_(options),
+      open_gauge_(open_gauge),
+      on_closed_(std::move(on_closed)) {
   options_.request_timeout_ms = 0;
 }
 
@@ -33,6 +37,7 @@ BackendConnection* DedicatedConnections::Get(const Endpoint& node, bool read_onl
   BackendConnection* connection = BackendConnection::Create(loop_, scheduler_, node, options, this);
   if (connection->closing()) return nullptr;
   connections_.push_back({connection, read_only, resp3});
+  open_gauge_->Add();
   return connection;
 }
 
@@ -41,6 +46,7 @@ void DedicatedConnections::OnBackendClosed(BackendConnection* connection) {
                                [&](const Entry& e) { return e.connection == connection; });
   if (it == connections_.end()) return;  // closed inside Create
   connections_.erase(it);
+  open_gauge_->Sub();
   if (!closing_all_ && on_closed_) on_closed_(connection->endpoint());
 }
 

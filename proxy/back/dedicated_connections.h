@@ -12,14 +12,16 @@
 #include <vector>
 
 #include "proxy/back/backend_connection.h"
+#include "proxy/ops/worker_metrics.h"
 
 namespace slotgate {
 
 class DedicatedConnections final : public BackendConnection::Owner {
  public:
   // `on_closed` hears of every connection that closes for a reason other than CloseAll.
+  // `open_gauge` is kept counting the open connections (of every client of the worker).
   DedicatedConnections(uv_loop_t* loop, FlushScheduler* scheduler, BackendOptions options,
-                       std::function<void(const Endpoint&)> on_closed);
+                       RelaxedCounter* open_gauge, std::function<void(const Endpoint&)> on_closed);
   ~DedicatedConnections();
   DedicatedConnections(const DedicatedConnections&) = delete;
   DedicatedConnections& operator=(const DedicatedConnections&) = delete;
@@ -47,6 +49,7 @@ class DedicatedConnections final : public BackendConnection::Owner {
   uv_loop_t* loop_;
   FlushScheduler* scheduler_;
   BackendOptions options_;
+  RelaxedCounter* open_gauge_;
   std::function<void(const Endpoint&)> on_closed_;
   std::vector<Entry> connections_;  // a handful at most: a linear search is the fastest
   Endpoint last_node_;

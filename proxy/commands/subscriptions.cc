@@ -14,11 +14,12 @@ namespace slotgate {
 
 Subscriptions::Subscriptions(uv_loop_t* loop, FlushScheduler* scheduler,
                              RequestDispatcher* dispatcher, uint32_t connect_timeout_ms,
-                             PushSink* sink)
+                             RelaxedCounter* open_gauge, PushSink* sink)
     : loop_(loop),
       scheduler_(scheduler),
       dispatcher_(dispatcher),
       connect_timeout_ms_(connect_timeout_ms),
+      open_gauge_(open_gauge),
       sink_(sink) {}
 
 Subscriptions::~Subscriptions() { Clear(); }
@@ -89,6 +90,7 @@ void Subscriptions::Clear() {
   std::vector<BackendConnection*> connections;
   for (const auto& [id, link] : links_) connections.push_back(link->connection);
   for (BackendConnection* connection : connections) connection->Close("unsubscribed");
+  open_gauge_->Sub(links_.size());
   links_.clear();
   channels_.clear();
   patterns_.clear();
@@ -191,6 +193,7 @@ Subscriptions::Link* Subscriptions::LinkTo(const Endpoint& node) {
   connection->StreamTo(link.get());
   Link* raw = link.get();
   links_.emplace(raw->id, std::move(link));
+  open_gauge_->Add();
   return raw;
 }
 
@@ -257,6 +260,7 @@ void Subscriptions::OnLinkLost(Link& link) {
   if (tearing_down_) return;
   if (home_ && *home_ == link.node) home_.reset();
   dispatcher_->RequestRefresh();
+  open_gauge_->Sub();
   links_.erase(link.id);  // deletes `link`; the next repair places its channels again
   AnswerReady();
 }

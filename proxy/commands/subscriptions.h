@@ -34,6 +34,7 @@
 #include "common/commands/command_info.h"
 #include "proxy/back/backend_connection.h"
 #include "proxy/dispatch/pending_request.h"
+#include "proxy/ops/worker_metrics.h"
 
 namespace slotgate {
 
@@ -52,8 +53,9 @@ class PushSink {
 
 class Subscriptions final : public BackendConnection::Owner {
  public:
+  // `open_gauge` counts the connections while they are open.
   Subscriptions(uv_loop_t* loop, FlushScheduler* scheduler, RequestDispatcher* dispatcher,
-                uint32_t connect_timeout_ms, PushSink* sink);
+                uint32_t connect_timeout_ms, RelaxedCounter* open_gauge, PushSink* sink);
   ~Subscriptions();
   Subscriptions(const Subscriptions&) = delete;
   Subscriptions& operator=(const Subscriptions&) = delete;
@@ -119,6 +121,7 @@ class Subscriptions final : public BackendConnection::Owner {
   FlushScheduler* scheduler_;
   RequestDispatcher* dispatcher_;
   uint32_t connect_timeout_ms_;
+  RelaxedCounter* open_gauge_;
   PushSink* sink_;
   bool resp3_ = false;
 

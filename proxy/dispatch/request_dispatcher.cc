@@ -84,6 +84,10 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
   }
   const bool read_only = request->to_replica && !request->has_redirect_target;
   BackendConnection* connection = ConnectionFor(*request, *target, read_only);
+  if (!connection && read_only) {
+    request->to_replica = false;  // the replica cannot be reached: its master serves the read
+    return Dispatch(request);
+  }
   if (!connection) {
     scratch_ = "ERR proxy: cannot reach " + target->ToString();
     RetryOrFail(request, scratch_);
@@ -156,6 +160,7 @@ void RequestDispatcher::OnFailure(PendingRequest* request, bool sent, std::strin
   }
   request->has_redirect_target = request->pinned;
   request->send_asking = false;
+  request->to_replica = false;  // a replica read that failed is retried on the master
   scratch_ = "ERR proxy: ";
   scratch_.append(reason);
   RetryOrFail(request, scratch_);

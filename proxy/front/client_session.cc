@@ -404,9 +404,9 @@ void ClientSession::Send(const CommandInfo& cmd, const Request& request, const R
 void ClientSession::Subscribe(const CommandInfo& cmd, std::span<const std::string_view> args,
                               PendingRequest* pending) {
   if (!subscriptions_) {
-    subscriptions_ = std::make_unique<Subscriptions>(context_->loop, context_->scheduler,
-                                                     context_->dispatcher,
-                                                     context_->config->timeouts.connect_ms, this);
+    subscriptions_ = std::make_unique<Subscriptions>(
+        context_->loop, context_->scheduler, context_->dispatcher,
+        context_->config->timeouts.connect_ms, &context_->metrics->dedicated_connections, this);
     context_->subscriptions.insert(subscriptions_.get());
   }
   ++outstanding_;
@@ -444,7 +444,8 @@ DedicatedConnections* ClientSession::Dedicated() {
     BackendOptions options;
     options.connect_timeout_ms = context_->config->timeouts.connect_ms;
     dedicated_ = std::make_unique<DedicatedConnections>(
-        context_->loop, context_->scheduler, options, [this](const Endpoint& node) {
+        context_->loop, context_->scheduler, options, &context_->metrics->dedicated_connections,
+        [this](const Endpoint& node) {
           if (watch_node_ && *watch_node_ == node) watch_lost_ = true;
         });
   }

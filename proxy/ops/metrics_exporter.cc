@@ -135,6 +135,16 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
                            MetricType::Gauge);
     AddValue(backends, static_cast<double>(Sum(&WorkerMetrics::backend_connections)));
     families.push_back(std::move(backends));
+    auto dedicated = Family("slotgate_dedicated_connections",
+                            "Backend connections owned by one client: blocking commands, WATCH, "
+                            "subscriptions",
+                            MetricType::Gauge);
+    AddValue(dedicated, static_cast<double>(Sum(&WorkerMetrics::dedicated_connections)));
+    families.push_back(std::move(dedicated));
+    auto pubsub = Family("slotgate_pubsub_clients", "Clients with at least one subscription",
+                         MetricType::Gauge);
+    AddValue(pubsub, static_cast<double>(Sum(&WorkerMetrics::pubsub_clients)));
+    families.push_back(std::move(pubsub));
     auto failures = Family("slotgate_backend_failures_total",
                            "Requests whose backend connection failed", MetricType::Counter);
     AddValue(failures, static_cast<double>(Sum(&WorkerMetrics::backend_failures)));

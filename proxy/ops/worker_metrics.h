@@ -17,6 +17,9 @@ class RelaxedCounter {
   void Add(uint64_t n = 1) {
     value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
+  void Sub(uint64_t n = 1) {
+    value_.store(value_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
+  }
   void Set(uint64_t n) { value_.store(n, std::memory_order_relaxed); }
   uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
 
@@ -47,6 +50,10 @@ struct WorkerMetrics {
   RelaxedCounter client_connections_rejected;  // over max_clients
   RelaxedCounter protocol_errors;
   RelaxedCounter backend_connections;  // open now (a gauge, set by the worker)
+  // Gauges: connections one client owns (blocking, WATCH, subscriptions), and clients with
+  // at least one subscription.
+  RelaxedCounter dedicated_connections;
+  RelaxedCounter pubsub_clients;
   RelaxedCounter moved;
   RelaxedCounter ask;
   RelaxedCounter tryagain;

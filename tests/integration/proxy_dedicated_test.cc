@@ -25,6 +25,16 @@ using test::SlotgateProcess;
 
 constexpr milliseconds kDeadline{10000};
 
+// How many times a node ran `command`, as its INFO commandstats says.
+long long CommandCalls(uint16_t port, const std::string& command) {
+  RedisClient node(port);
+  const test::Reply reply = node.Command({"INFO", "commandstats"});
+  const std::string text(reply->str, reply->len);
+  const std::string field = "cmdstat_" + command + ":calls=";
+  const size_t at = text.find(field);
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + field.size()));
+}
+
 class SlotgateDedicated : public test::ClusterSuite {
  protected:
   static void SetUpTestSuite() {
@@ -48,14 +58,6 @@ class SlotgateDedicated : public test::ClusterSuite {
     }
     return count;
   }
-  static long long CommandCalls(uint16_t port, const std::string& command) {
-    RedisClient node(port);
-    const test::Reply reply = node.Command({"INFO", "commandstats"});
-    const std::string text(reply->str, reply->len);
-    const std::string field = "cmdstat_" + command + ":calls=";
-    const size_t at = text.find(field);
-    return at == std::string::npos ? 0 : std::stoll(text.substr(at + field.size()));
-  }
 };
 
 TEST_F(SlotgateDedicated, BlockedPopDoesNotStallOtherClientsOfTheSameNode) {
@@ -64,6 +66,7 @@ TEST_F(SlotgateDedicated, BlockedPopDoesNotStallOtherClientsOfTheSameNode) {
   blocked.Flush();
   ASSERT_TRUE(
       PollUntil([&] { return BlockedIn(MasterPortOf("{b}list"), "blpop") == 1; }, kDeadline));
+  EXPECT_EQ(proxy_->Metric("slotgate_dedicated_connections").value_or(0), 1);
   RedisClient other(proxy_->port());
   for (int i = 0; i < 50; ++i) {
     ASSERT_EQ(other.CommandString({"SET", "{b}k" + std::to_string(i), "v"}), "OK");
@@ -200,6 +203,30 @@ TEST_F(SlotgateDedicated, ReadonlyClientsReadFromReplicasUntilReadwrite) {
   EXPECT_EQ(client.CommandString({"GET", key}), "\"v\"");
   EXPECT_EQ(CommandCalls(cluster_->port(master), "get"), master_gets + 1);
   EXPECT_EQ(CommandCalls(replica, "get"), replica_after + 1);
+}
+
+TEST(SlotgateReadFrom, ReplicaReadsFallBackToTheMasterWhenTheReplicaIsDown) {
+  RedisCluster cluster(3, 1);
+  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster)
+                            .ReadFrom("replica")
+                            .Timeout("topology_refresh_interval_s", "1"));
+  const std::string key = "{rf}k";
+  const size_t master = cluster.MasterOf(KeySlot(key));
+  const size_t replica = cluster.ReplicasOf(master).at(0);
+  RedisClient client(proxy.port());
+  EXPECT_EQ(client.CommandString({"SET", key, "v"}), "OK");
+  EXPECT_EQ(client.CommandString({"WAIT", "1", "5000"}), "(integer) 1");
+  const long long replica_gets = CommandCalls(cluster.port(replica), "get");
+  ASSERT_TRUE(PollUntil(
+      [&] {
+        return client.CommandString({"GET", key}) == "\"v\"" &&
+               CommandCalls(cluster.port(replica), "get") > replica_gets;
+      },
+      kDeadline));
+  const long long master_gets = CommandCalls(cluster.port(master), "get");
+  cluster.Kill(replica);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(client.CommandString({"GET", key}), "\"v\"") << i;
+  EXPECT_GE(CommandCalls(cluster.port(master), "get"), master_gets + 50);
 }
 
 }  // namespace

@@ -50,8 +50,10 @@ TEST_F(SlotgatePubSub, SubscribersGetWhatIsPublishedThroughAnyNode) {
   EXPECT_EQ(Next(subscriber), "[\"subscribe\", \"sport\", (integer) 2]");
   EXPECT_EQ(subscriber.CommandString({"PSUBSCRIBE", "we*"}),
             "[\"psubscribe\", \"we*\", (integer) 3]");
+  EXPECT_TRUE(PollUntil(
+      [&] { return proxy_->Metric("slotgate_pubsub_clients").value_or(0) == 1; }, kDeadline));
   RedisClient publisher(proxy_->port());
-  publisher.Command({"PUBLISH", "news", "through slotgate"});
+  EXPECT_EQ(publisher.CommandString({"PUBLISH", "news", "through slotgate"}), "(integer) 1");
   EXPECT_EQ(Next(subscriber), "[\"message\", \"news\", \"through slotgate\"]");
   for (size_t i = 0; i < cluster_->size(); ++i) {
     RedisClient node(cluster_->port(i));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/slot.h"
+#include "tests/integration/support/cluster_suite.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -132,25 +133,15 @@ TEST_F(ProxyScriptsFailover, ScriptFlushForgetsWhatSlotgateRemembered) {
 }
 
 // Routing of scripts by their declared keys; no failover, so no replicas.
-class ProxyScripts : public testing::Test {
- protected:
-  ProxyScripts() : cluster_(/*masters=*/3), proxy_(SlotgateConfig::ForCluster(cluster_)) {}
-
-  std::string Ask(const std::vector<std::string>& args) {
-    RedisClient client(proxy_.port());
-    return client.CommandString(args);
-  }
-
-  RedisCluster cluster_;
-  SlotgateProcess proxy_;
-};
+// Three masters shared by the suite's tests: none of them changes the topology.
+class ProxyScripts : public test::ClusterSuite {};
 
 TEST_F(ProxyScripts, EvalRunsOnTheMasterOfItsKeys) {
   for (const std::string key : {"ra", "rb", "rc", "rd", "re", "rf"}) {
     ASSERT_EQ(Ask({"EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", "1", key, "x" + key}),
               "OK");
-    const size_t master = cluster_.MasterOf(KeySlot(key));
-    EXPECT_EQ(AskNode(cluster_, master, {"GET", key}), "\"x" + key + "\"") << key;
+    const size_t master = cluster_->MasterOf(KeySlot(key));
+    EXPECT_EQ(AskNode(*cluster_, master, {"GET", key}), "\"x" + key + "\"") << key;
     EXPECT_EQ(Ask({"EVAL_RO", kGetScript, "1", key}), "\"x" + key + "\"") << key;
   }
 }
@@ -187,20 +178,70 @@ TEST_F(ProxyScripts, UnknownShaIsNoscriptAsRedisSaysIt) {
 TEST_F(ProxyScripts, ScriptLoadReachesEveryMaster) {
   const std::string sha = Unquote(Ask({"SCRIPT", "LOAD", "return 'everywhere'"}));
   ASSERT_EQ(sha.size(), 40u) << sha;
-  for (size_t master : cluster_.Masters()) {
-    EXPECT_EQ(AskNode(cluster_, master, {"SCRIPT", "EXISTS", sha}), "[(integer) 1]") << master;
+  for (size_t master : cluster_->Masters()) {
+    EXPECT_EQ(AskNode(*cluster_, master, {"SCRIPT", "EXISTS", sha}), "[(integer) 1]") << master;
   }
 }
 
 TEST_F(ProxyScripts, ScriptExistsSaysOneOnlyWhereEveryMasterHasIt) {
   const std::string everywhere = Unquote(Ask({"SCRIPT", "LOAD", "return 'all'"}));
-  const size_t one_master = cluster_.Masters()[0];
+  const size_t one_master = cluster_->Masters()[0];
   const std::string one =
-      Unquote(AskNode(cluster_, one_master, {"SCRIPT", "LOAD", "return 'one'"}));
+      Unquote(AskNode(*cluster_, one_master, {"SCRIPT", "LOAD", "return 'one'"}));
   const std::string none = "ffffffffffffffffffffffffffffffffffffffff";
   EXPECT_EQ(Ask({"SCRIPT", "EXISTS", everywhere, one, none}),
             "[(integer) 1, (integer) 0, (integer) 0]");
   EXPECT_EQ(Ask({"SCRIPT", "EXISTS", everywhere}), "[(integer) 1]");
+}
+
+TEST_F(ProxyScripts, ScriptExistsSaysOneForAScriptSlotgateRemembers) {
+  const std::string script = "return 'remembered'";
+  EXPECT_EQ(Ask({"EVAL", script, "0"}), "\"remembered\"");
+  const std::string sha =
+      Unquote(AskNode(*cluster_, cluster_->Masters()[0], {"SCRIPT", "LOAD", script}));
+  // Ran on one master only, yet EVALSHA works anywhere: slotgate loads it where it is missing.
+  EXPECT_EQ(Ask({"SCRIPT", "EXISTS", sha}), "[(integer) 1]");
+  for (const size_t master : cluster_->Masters()) {
+    EXPECT_EQ(AskNode(*cluster_, master, {"SCRIPT", "FLUSH"}), "OK");
+  }
+  EXPECT_EQ(Ask({"EVALSHA", sha, "0"}), "\"remembered\"");
+}
+
+TEST_F(ProxyScripts, FunctionsAreLoadedOnEveryMasterAndCalledByTheirKeys) {
+  const std::string library =
+      "#!lua name=slotgatelib\n"
+      "redis.register_function('get_it', function(keys, args) return redis.call('GET', keys[1]) "
+      "end)\n"
+      "redis.register_function{function_name='ro_len', callback=function(keys, args) return "
+      "redis.call('STRLEN', keys[1]) end, flags={'no-writes'}}\n"
+      "redis.register_function{function_name='hello', callback=function() return 'hi' end, "
+      "flags={'no-writes'}}";
+  EXPECT_EQ(Ask({"FUNCTION", "LOAD", library}), "\"slotgatelib\"");
+  for (const size_t master : cluster_->Masters()) {
+    EXPECT_EQ(AskNode(*cluster_, master, {"FCALL_RO", "hello", "0"}), "\"hi\"");
+  }
+  for (const std::string key : {"fa", "fb", "fc", "fd"}) {
+    ASSERT_EQ(Ask({"SET", key, "value-" + key}), "OK");
+    EXPECT_EQ(Ask({"FCALL", "get_it", "1", key}), "\"value-" + key + "\"");
+    EXPECT_EQ(Ask({"FCALL_RO", "ro_len", "1", key}), "(integer) 8");
+  }
+  EXPECT_EQ(Ask({"FCALL", "get_it", "2", "fa", "fb"}), kCrossSlot);
+  const std::string dump = [&] {
+    RedisClient client(proxy_->port());
+    const test::Reply reply = client.Command({"FUNCTION", "DUMP"});
+    return std::string(reply->str, reply->len);
+  }();
+  EXPECT_EQ(Ask({"FUNCTION", "FLUSH"}), "OK");
+  EXPECT_EQ(Ask({"FCALL", "get_it", "1", "fa"}), "(error) ERR Function not found");
+  {
+    RedisClient client(proxy_->port());
+    EXPECT_EQ(client.CommandString({"FUNCTION", "RESTORE", dump}), "OK");
+  }
+  EXPECT_EQ(Ask({"FCALL", "get_it", "1", "fc"}), "\"value-fc\"");
+  EXPECT_EQ(Ask({"FUNCTION", "DELETE", "slotgatelib"}), "OK");
+  for (const size_t master : cluster_->Masters()) {
+    EXPECT_EQ(AskNode(*cluster_, master, {"FUNCTION", "LIST"}), "[]");
+  }
 }
 
 }  // namespace

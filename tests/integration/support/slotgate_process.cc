@@ -95,6 +95,11 @@ SlotgateConfig& SlotgateConfig::Limit(std::string key, std::string value) {
   return *this;
 }
 
+SlotgateConfig& SlotgateConfig::ReadFrom(std::string where) {
+  read_from_ = std::move(where);
+  return *this;
+}
+
 SlotgateConfig& SlotgateConfig::Top(std::string key, std::string value) {
   top_.emplace_back(std::move(key), std::move(value));
   return *this;
@@ -109,6 +114,7 @@ std::string SlotgateConfig::ToYaml(uint16_t port, uint16_t metrics_port) const {
   for (const auto& [key, value] : top_) yaml << key << ": " << value << "\n";
   yaml << "backend:\n"
        << "  mode: " << mode_ << "\n";
+  if (!read_from_.empty()) yaml << "  read_from: " << read_from_ << "\n";
   if (!seeds_.empty()) yaml << "  seeds: " << FlowList(seeds_) << "\n";
   if (!slots_.empty()) {
     yaml << "  slots:\n";

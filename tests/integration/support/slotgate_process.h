@@ -35,6 +35,8 @@ class SlotgateConfig {
   // One key of `timeouts:` or `limits:`, e.g. Timeout("redirect_deadline_ms", "10000").
   SlotgateConfig& Timeout(std::string key, std::string value);
   SlotgateConfig& Limit(std::string key, std::string value);
+  // backend.read_from: master, prefer-replica or replica.
+  SlotgateConfig& ReadFrom(std::string where);
   // A top-level key written as is, e.g. Top("admin_commands", "false").
   SlotgateConfig& Top(std::string key, std::string value);
 
@@ -42,6 +44,7 @@ class SlotgateConfig {
 
  private:
   std::string mode_ = "cluster";
+  std::string read_from_;
   std::vector<std::string> seeds_;
   std::vector<std::pair<std::string, std::string>> slots_;
   int workers_ = 2;
