@@ -1,5 +1,7 @@
 #include "proxy/commands/composite_request.h"
 
+#include <cstdlib>
+
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -46,6 +48,19 @@ void CompositeRequest::Start(PendingRequest* parent, CompositePlan plan,
   for (size_t i = 0; i < count; ++i) dispatcher->Dispatch(sending[i]);
 }
 
+namespace {
+
+// A RESP2 array of name/value pairs as the RESP3 map a RESP3 client expects (CONFIG GET).
+std::string PairsAsMap(const std::string& reply) {
+  const size_t line_end = reply.find("\r\n");
+  if (reply.empty() || reply[0] != '*' || line_end == std::string::npos) return reply;
+  const long long count = std::atoll(reply.substr(1, line_end - 1).c_str());
+  if (count < 0 || count % 2 != 0) return reply;
+  return "%" + std::to_string(count / 2) + reply.substr(line_end);
+}
+
+}  // namespace
+
 CompositeRequest::CompositeRequest(PendingRequest* parent, CompositePlan plan)
     : parent_(parent), plan_(std::move(plan)) {}
 
@@ -56,7 +71,10 @@ void CompositeRequest::OnRequestDone(PendingRequest* part, std::string_view repl
   if (--left_ > 0) return;
   std::vector<Endpoint> nodes;
   for (const auto& sent : parts_) nodes.push_back(sent->redirect_target);
-  const std::string merged = MergeReplies(plan_, replies_, nodes);
+  std::string merged = MergeReplies(plan_, replies_, nodes);
+  if (parent_->resp3 && parent_->command && parent_->command->name == "config|get") {
+    merged = PairsAsMap(merged);  // the parts ran on RESP2 connections
+  }
   PendingRequest* parent = parent_;
   delete this;
   parent->waiter->OnRequestDone(parent, merged);

@@ -48,6 +48,7 @@ const std::vector<std::pair<std::string, std::string>> kResp3Exchange = {
     {"SUBSCRIBE ch3", ">3\r\n$9\r\nsubscribe\r\n$3\r\nch3\r\n:1\r\n"},
     {"GET {r3}missing", "_\r\n"},  // RESP3 clients may run commands while subscribed
     {"UNSUBSCRIBE ch3", ">3\r\n$11\r\nunsubscribe\r\n$3\r\nch3\r\n:0\r\n"},
+    {"CONFIG GET maxmemory-policy", "%1\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n"},
     {"HELLO 2", ""},  // the reply's size differs (server ids): checked apart
 };
 
