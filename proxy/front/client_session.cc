@@ -696,6 +696,7 @@ void ClientSession::OnWritten(int status) {
 
 // Everything queued is written: close if that was the last owed reply, else maybe read again.
 void ClientSession::AfterWrite() {
+  if (record_) record_->output_bytes.store(writer_.unwritten(), std::memory_order_relaxed);
   if (close_when_written_ && queue_.empty()) {
     Close();
     return;
