@@ -12,12 +12,9 @@
 #include "common/resp/value.h"
 #include "config/config.h"
 #include "proxy/route/slot_table.h"
+#include "tests/unit/print_to.h"
 
 namespace slotgate {
-
-void PrintTo(const Endpoint& endpoint, std::ostream* os) { *os << endpoint.ToString(); }
-void PrintTo(const SlotRange& range, std::ostream* os) { *os << range.first << "-" << range.last; }
-
 namespace {
 
 using testing::AllOf;
@@ -609,7 +606,8 @@ TEST(ParseClusterNodesMigrations, OtherNodesLinesAndUnknownIdsAreIgnored) {
 TEST(MergeViews, MigrationsOfEveryViewAreKeptOnce) {
   ClusterView a;
   a.shards.push_back(ViewShard{Endpoint{"127.0.0.1", 7001}, {}, {{0, 16383}}});
-  a.migrations.push_back(SlotMigration{5, Endpoint{"127.0.0.1", 7001}, Endpoint{"127.0.0.1", 7002}});
+  a.migrations.push_back(
+      SlotMigration{5, Endpoint{"127.0.0.1", 7001}, Endpoint{"127.0.0.1", 7002}});
   ClusterView b = a;
   const auto table = MergeViews({a, b}, 2);
   ASSERT_EQ(table->migrations().size(), 1u);

@@ -19,17 +19,15 @@
 #include "proxy/commands/reply_merge.h"
 #include "proxy/commands/scan_cursor.h"
 #include "proxy/route/slot_table.h"
+#include "tests/unit/print_to.h"
 
 namespace slotgate {
 
-void PrintTo(const Endpoint& endpoint, std::ostream* os) { *os << endpoint.ToString(); }
-
 void PrintTo(MergeKind merge, std::ostream* os) {
   constexpr const char* kNames[] = {
-      "kByKeyOrder", "kSumIntegers",   "kConcatArrays",    "kAndOfArrays",
-      "kFirstUnlessError", "kFirstNonNull", "kScanCursor", "kAgree",
-      "kUnionArrays", "kSumPerName",   "kPairsByKeyOrder", "kMinInteger",
-      "kNewestEntries", "kInfoKeyspace"};
+      "kByKeyOrder",      "kSumIntegers", "kConcatArrays",  "kAndOfArrays", "kFirstUnlessError",
+      "kFirstNonNull",    "kScanCursor",  "kAgree",         "kUnionArrays", "kSumPerName",
+      "kPairsByKeyOrder", "kMinInteger",  "kNewestEntries", "kInfoKeyspace"};
   const auto index = static_cast<size_t>(merge);
   if (index < std::size(kNames)) {
     *os << kNames[index];

@@ -8,12 +8,9 @@
 
 #include "common/slot.h"
 #include "config/config.h"
+#include "tests/unit/print_to.h"
 
 namespace slotgate {
-
-void PrintTo(const Endpoint& endpoint, std::ostream* os) { *os << endpoint.ToString(); }
-void PrintTo(const SlotRange& range, std::ostream* os) { *os << range.first << "-" << range.last; }
-
 namespace {
 
 using testing::ElementsAre;
