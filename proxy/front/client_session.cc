@@ -287,6 +287,7 @@ void ClientSession::HandleRequest(const Request& request) {
   const Route route = RouteRequest(*context_->dispatcher->table(), cmd, args, route_context);
   // QUIT and RESET act at once even inside MULTI, as in Redis; RESET also ends the block.
   if (cmd.name == "reset") {
+    replies_off_ = skip_next_reply_ = pending->silent = false;  // RESET itself is answered
     if (subscriptions_) subscriptions_->Clear();
     ResetMulti();
     EndWatch(/*tell_node=*/true);

@@ -144,6 +144,8 @@ TEST_F(SlotgateConnection, ClientReplyOffAndSkipSilenceReplies) {
   EXPECT_EQ(socket.Read(12), "+OK\r\n$1\r\n1\r\n");
   socket.Send(Inline("CLIENT REPLY SKIP") + Inline("SET {cr}k 2") + Inline("GET {cr}k"));
   EXPECT_EQ(socket.Read(7), "$1\r\n2\r\n");
+  socket.Send(Inline("CLIENT REPLY OFF") + Inline("RESET") + Inline("GET {cr}k"));
+  EXPECT_EQ(socket.Read(15), "+RESET\r\n$1\r\n2\r\n");
 }
 
 }  // namespace
