@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,11 @@ void CloseIfOpen(int* fd) {
 }
 
 }  // namespace
+
+void DieWithParent(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
+}
 
 int ExitCodeOf(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
@@ -64,9 +70,11 @@ ChildResult RunChild(const std::vector<std::string>& argv, const ChildOptions& o
 
   // A child that exits before reading all of its stdin must fail the write, not kill the test.
   signal(SIGPIPE, SIG_IGN);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    DieWithParent(parent);
     signal(SIGPIPE, SIG_DFL);  // an ignored signal would stay ignored across exec
     setpgid(0, 0);
     dup2(in[0], STDIN_FILENO);

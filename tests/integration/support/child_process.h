@@ -3,6 +3,8 @@
 // what they said when it fails. A child that outlives its limit is killed, never waited on.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -27,6 +29,10 @@ ChildResult RunChild(const std::vector<std::string>& argv, const ChildOptions& o
 
 // The full path of `name` in PATH, or "" when no executable of that name is there.
 std::string FindInPath(const std::string& name);
+
+// In a child right after fork: SIGKILL it when the test process dies, so a test killed at its
+// CTest timeout leaves no server behind. `parent` is the pid before fork.
+void DieWithParent(pid_t parent);
 
 // A waitpid status as a shell reports it: the exit code, or 128 + the signal that ended it.
 int ExitCodeOf(int wait_status);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/integration/support/child_process.h"
 #include "tests/integration/support/free_port.h"
 #include "tests/integration/support/redis_client.h"
 
@@ -49,9 +50,11 @@ void RedisServer::Start() {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    DieWithParent(parent);
     execv(argv[0], argv.data());
     _exit(127);
   }

@@ -141,9 +141,11 @@ SlotgateProcess::SlotgateProcess(const SlotgateConfig& config) {
   std::ofstream(config_path_) << config.ToYaml(port_, metrics_port_);
   const std::string log_path = dir_ + "/slotgate.log";
 
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    DieWithParent(parent);
     const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log >= 0) {
       dup2(log, STDOUT_FILENO);
