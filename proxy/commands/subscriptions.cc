@@ -76,6 +76,7 @@ void Subscriptions::Handle(const CommandInfo& cmd, std::span<const std::string_v
       WriteSubscriptionReply(reply, resp3, name, &view, total());
     }
   }
+  needs_repair_ = true;  // the desired state changed
   Repair();
   Waiting waiting{pending, std::move(reply), {}};
   for (const auto& [id, link] : links_) {
@@ -96,6 +97,7 @@ void Subscriptions::Clear() {
   patterns_.clear();
   shard_channels_.clear();
   home_.reset();
+  needs_repair_ = true;
   tearing_down_ = false;
   AnswerReady();
 }
@@ -135,6 +137,10 @@ auto Subscriptions::Desired() -> std::map<Endpoint, std::vector<Item>, EndpointL
 }
 
 void Subscriptions::Repair() {
+  const std::shared_ptr<const SlotTable>& table = dispatcher_->table();
+  if (!needs_repair_ && repaired_for_ == table) return;
+  repaired_for_ = table;
+  needs_repair_ = false;
   auto desired = Desired();
   std::vector<BackendConnection*> unneeded;
   for (const auto& [id, link] : links_) {
@@ -163,7 +169,10 @@ void Subscriptions::Repair() {
   for (BackendConnection* connection : unneeded) connection->Close("no subscriptions left");
   for (const auto& [node, items] : desired) {
     Link* link = LinkTo(node);
-    if (!link) continue;  // retried on the next repair
+    if (!link) {
+      needs_repair_ = true;  // retried on the next repair
+      continue;
+    }
     std::vector<std::string> add[3];
     for (const Item& item : items) {
       if (link->carried.insert(item).second)
@@ -223,6 +232,7 @@ void Subscriptions::OnFrame(Link& link, std::string_view frame) {
     const std::optional<Redirect> moved = ParseRedirect(frame.substr(1, line_end - 1));
     if (moved && moved->kind == Redirect::kMoved) {
       dispatcher_->LearnMoved(moved->slot, Endpoint{std::string(moved->host), moved->port});
+      needs_repair_ = true;
       std::erase_if(link.carried, [&](const Item& item) {
         return item.first == Kind::kShard && KeySlot(item.second) == moved->slot;
       });
@@ -246,6 +256,7 @@ void Subscriptions::OnFrame(Link& link, std::string_view frame) {
       if (asked == link.unsubscribing.end()) {
         // The node dropped the channel itself: its slot moved away. Subscribe at the new owner.
         link.carried.erase({Kind::kShard, value.elements[1].str});
+        needs_repair_ = true;
         dispatcher_->RequestRefresh();
         return;
       }
@@ -259,6 +270,7 @@ void Subscriptions::OnFrame(Link& link, std::string_view frame) {
 void Subscriptions::OnLinkLost(Link& link) {
   if (tearing_down_) return;
   if (home_ && *home_ == link.node) home_.reset();
+  needs_repair_ = true;
   dispatcher_->RequestRefresh();
   open_gauge_->Sub();
   links_.erase(link.id);  // deletes `link`; the next repair places its channels again

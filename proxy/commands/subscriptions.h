@@ -2,11 +2,11 @@
 // carry them. In a cluster PUBLISH reaches every node, so ordinary channels and patterns are
 // subscribed at one master: the master of slot kPubSubHomeSlot, the same for every client of
 // every worker, where slotgate also sends PUBLISH, so that PUBLISH's count of receivers
-// (which a node reports for its own clients only) counts every subscriber. Keyspace notifications are raised only by the
-// node holding the key, so `__keyspace@...` / `__keyevent@...` channels and patterns are
-// subscribed at every master and their streams merged; a shard channel lives at the master of
-// its slot. What the client asked for is the desired state; Repair() makes the connections
-// match it, so a lost node, a failover or a moved slot is healed by the same code that
+// (which a node reports for its own clients only) counts every subscriber. Keyspace notifications
+// are raised only by the node holding the key, so `__keyspace@...` / `__keyevent@...` channels and
+// patterns are subscribed at every master and their streams merged; a shard channel lives at the
+// master of its slot. What the client asked for is the desired state; Repair() makes the
+// connections match it, so a lost node, a failover or a moved slot is healed by the same code that
 // subscribes in the first place.
 //
 //   client SUBSCRIBE -> desired sets -> Repair -> per-node stream connections -> confirmations
@@ -35,12 +35,11 @@
 #include "proxy/back/backend_connection.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/ops/worker_metrics.h"
+#include "proxy/route/router.h"
 
 namespace slotgate {
 
 class RequestDispatcher;
-
-inline constexpr int kPubSubHomeSlot = 0;
 
 // Where pushed messages go: the client session, which keeps them in order with its replies.
 class PushSink {
@@ -66,7 +65,9 @@ class Subscriptions final : public BackendConnection::Owner {
               PendingRequest* pending, bool resp3);
   // Drops every subscription and connection (RESET).
   void Clear();
-  // Brings the connections in line with the desired state and the current slot table.
+  // Brings the connections in line with the desired state and the current slot table. Cheap
+  // when neither changed and no connection was lost since the last call (the worker calls it
+  // for every subscribed client four times a second).
   void Repair();
 
   // The counts Redis reports: channels + patterns, and shard channels.
@@ -129,6 +130,8 @@ class Subscriptions final : public BackendConnection::Owner {
   std::set<std::string> patterns_;
   std::set<std::string> shard_channels_;
   std::optional<Endpoint> home_;
+  std::shared_ptr<const SlotTable> repaired_for_;  // the table of the last complete repair
+  bool needs_repair_ = true;  // a link was lost or a node dropped a channel since then
 
   std::map<uint64_t, std::unique_ptr<Link>> links_;
   uint64_t next_link_id_ = 1;

@@ -48,8 +48,8 @@ std::string UnknownSubcommandError(std::span<const std::string_view> args) {
   std::string container(args[0]);
   std::transform(container.begin(), container.end(), container.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
-         container + " HELP.";
+  return "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " + container +
+         " HELP.";
 }
 
 }  // namespace
@@ -275,7 +275,7 @@ void ClientSession::HandleRequest(const Request& request) {
   }
   if (cmd.policy == CommandPolicy::kTransaction) return HandleTransaction(cmd, args, pending);
   if (cmd.policy == CommandPolicy::kPubSub && !in_multi_) return Subscribe(cmd, args, pending);
-  if (cmd.name == "ping" && InSubscribedMode()) {
+  if (InSubscribedMode() && cmd.name == "ping") {
     // Subscribed RESP2 clients get PING's answer as a message-shaped array.
     WriteArrayHeader(reply, 2);
     WriteBulkString(reply, "pong");
@@ -286,16 +286,17 @@ void ClientSession::HandleRequest(const Request& request) {
   RouteContext route_context{read_from_, &key_positions_, context_->config->admin_commands};
   const Route route = RouteRequest(*context_->dispatcher->table(), cmd, args, route_context);
   // QUIT and RESET act at once even inside MULTI, as in Redis; RESET also ends the block.
-  if (cmd.name == "reset") {
+  if (route.kind == Route::Kind::kLocal && cmd.name == "reset") {
     replies_off_ = skip_next_reply_ = pending->silent = false;  // RESET itself is answered
     if (subscriptions_) subscriptions_->Clear();
     ResetMulti();
     EndWatch(/*tell_node=*/true);
     read_from_ = context_->config->read_from;
   }
-  if (!in_multi_ && (cmd.name == "readonly" || cmd.name == "readwrite")) {
+  if (route.kind == Route::Kind::kLocal && !in_multi_ &&
+      (cmd.name == "readonly" || cmd.name == "readwrite")) {
     // A cluster client's READONLY asks for replica reads; without a replica the master serves.
-    read_from_ = cmd.name == "readwrite"                           ? ReadFrom::kMaster
+    read_from_ = cmd.name == "readwrite"                            ? ReadFrom::kMaster
                  : context_->config->read_from == ReadFrom::kMaster ? ReadFrom::kPreferReplica
                                                                     : context_->config->read_from;
   }
@@ -323,10 +324,9 @@ void ClientSession::HandleRequest(const Request& request) {
       return AnswerNow(pending, reply);
     case Route::Kind::kSplit:
     case Route::Kind::kFanOut: {
-      CompositePlan plan =
-          route.kind == Route::Kind::kSplit
-              ? PlanSplit(cmd, args, key_positions_)
-              : PlanFanOut(cmd, args, *context_->dispatcher->table());
+      CompositePlan plan = route.kind == Route::Kind::kSplit
+                               ? PlanSplit(cmd, args, key_positions_)
+                               : PlanFanOut(cmd, args, *context_->dispatcher->table());
       if (!plan.error.empty()) {
         WriteError(reply, plan.error);
         return AnswerNow(pending, reply);
@@ -393,9 +393,6 @@ void ClientSession::Send(const CommandInfo& cmd, const Request& request, const R
       pending->to_replica = false;
       blocked_on_ = pending;
     }
-  }
-  if (route.kind == Route::Kind::kAnyMaster && cmd.name == "publish") {
-    pending->slot = kPubSubHomeSlot;  // where slotgate's subscribers are
   }
   if (route.kind == Route::Kind::kSlot && cmd.Has(kCmdWrite)) last_write_slot_ = route.slot;
   ++outstanding_;
@@ -544,8 +541,8 @@ void ClientSession::EndWatch(bool tell_node) {
   watch_lost_ = false;
 }
 
-void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request,
-                                 const Route& route, PendingRequest* pending) {
+void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request, const Route& route,
+                                 PendingRequest* pending) {
   std::string reply;
   const auto fail = [&](std::string_view error) {
     multi_failed_ = true;

@@ -41,6 +41,7 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
   ExtractKeyPositions(cmd, args, &positions, {.include_not_keys = true});
   if (positions.empty()) {
     route.kind = Route::Kind::kAnyMaster;
+    if (cmd.name == "publish" && table.ShardForSlot(kPubSubHomeSlot)) route.slot = kPubSubHomeSlot;
     return route;
   }
   const uint16_t slot = KeySlot(args[positions[0]]);

@@ -9,7 +9,8 @@
 //   policy kBlocking                                   -> as a keyed command below (the session
 //                                                         sends it on a dedicated connection),
 //                                                         never to a replica
-//   no keys                                            -> kAnyMaster
+//   no keys                                            -> kAnyMaster (slot -1: any; PUBLISH:
+//                                                         kPubSubHomeSlot's master when served)
 //   keys in several slots, policy kSplitBySlot         -> kSplit (one request per slot)
 //   keys in several slots, any other command           -> kError CROSSSLOT
 //   one slot, no owner                                 -> kUnserved (refresh, then CLUSTERDOWN)
@@ -29,10 +30,14 @@
 
 namespace slotgate {
 
+// Where slotgate subscribes ordinary channels and patterns for every client, and so where
+// PUBLISH goes: a node counts only its own subscribers in PUBLISH's reply.
+inline constexpr int kPubSubHomeSlot = 0;
+
 struct Route {
   enum class Kind : uint8_t { kSlot, kAnyMaster, kSplit, kFanOut, kLocal, kUnserved, kError };
   Kind kind = Kind::kError;
-  int slot = -1;                 // kSlot, kUnserved
+  int slot = -1;                 // kSlot, kUnserved; kAnyMaster: a preferred slot's master
   const Shard* shard = nullptr;  // kSlot
   bool to_replica = false;       // kSlot: read_from sends this read to a replica
   std::string_view error;        // kError: one of errors.h, or a policy's reason

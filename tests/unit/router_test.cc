@@ -141,8 +141,22 @@ TEST_F(RouterTest, KeylessCommandGoesToAnyMaster) {
   EXPECT_FALSE(route.to_replica);
 }
 
-TEST_F(RouterTest, PublishIsNotShardedSoGoesToAnyMaster) {
-  EXPECT_EQ(RouteOf({"PUBLISH", "foo", "hello"}).kind, Route::Kind::kAnyMaster);
+TEST_F(RouterTest, PublishGoesWhereSlotgatesSubscribersAre) {
+  const Route route = RouteOf({"PUBLISH", "foo", "hello"});
+  EXPECT_EQ(route.kind, Route::Kind::kAnyMaster);
+  EXPECT_EQ(route.slot, kPubSubHomeSlot);
+}
+
+TEST(Router, PublishGoesToAnyMasterWhileTheHomeSlotIsUnserved) {
+  SlotTableBuilder builder;
+  builder.Assign({100, 16383}, builder.AddShard(kB));
+  const auto table = builder.Build(1);
+  std::vector<uint32_t> positions;
+  const std::vector<std::string_view> args = {"PUBLISH", "foo", "hello"};
+  const Route route = RouteRequest(*table, *CommandTable::Recorded()->Find(args).command, args,
+                                   RouteContext{ReadFrom::kMaster, &positions, true});
+  EXPECT_EQ(route.kind, Route::Kind::kAnyMaster);
+  EXPECT_EQ(route.slot, -1);
 }
 
 TEST_F(RouterTest, EvalWithZeroKeysGoesToAnyMaster) {
