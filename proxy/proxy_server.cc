@@ -10,6 +10,7 @@
 
 #include "proxy/control/topology.h"
 #include "proxy/ops/metrics_exporter.h"
+#include "proxy/process_setup.h"
 #include "proxy/worker.h"
 
 namespace slotgate {
@@ -62,6 +63,8 @@ void OnSignal(uv_signal_t* handle, int signum) {
 }  // namespace
 
 int RunProxy(const Config& config) {
+  IgnoreBrokenPipes();
+  RaiseFileLimit(config.limits.max_clients);
   uv_loop_t loop;
   uv_loop_init(&loop);
   ProcessState process;

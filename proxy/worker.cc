@@ -83,6 +83,19 @@ void Worker::CloseIdleClients() {
   for (ClientSession* session : idle) session->Close();
 }
 
+// Counted every time, logged at most once a second with the number of errors since the
+// last line: a client flood past the descriptor limit must not flood the log too.
+void Worker::OnAcceptError(int status) {
+  metrics_.accept_errors.Add();
+  ++accept_errors_unlogged_;
+  const uint64_t now = uv_now(&loop_);
+  if (accept_error_logged_ms_ != 0 && now - accept_error_logged_ms_ < 1000) return;
+  spdlog::warn("worker {}: cannot accept client connections: {} ({} times)", index_,
+               uv_strerror(status), accept_errors_unlogged_);
+  accept_error_logged_ms_ = now;
+  accept_errors_unlogged_ = 0;
+}
+
 void Worker::RepairSubscriptions() {
   const std::vector<Subscriptions*> all(context_.subscriptions.begin(),
                                         context_.subscriptions.end());
@@ -101,8 +114,9 @@ Worker::~Worker() {
 
 bool Worker::Start(std::shared_ptr<const SlotTable> table, std::string* why) {
   dispatcher_.SetTable(std::move(table));
-  listener_ = Listener::Create(&loop_, [this](uv_stream_t* server) {
-    ClientSession::Accept(server, &context_);
+  listener_ = Listener::Create(&loop_, [this](uv_stream_t* server, int status) {
+    if (status == 0) status = ClientSession::Accept(server, &context_);
+    if (status != 0) OnAcceptError(status);
   });
   if (!listener_->Listen(config_.listen, why)) {
     listener_->Close();

@@ -48,6 +48,7 @@ class Worker {
   void FinishIfIdle();
   void CloseIdleClients();
   void RepairSubscriptions();
+  void OnAcceptError(int status);
 
   int index_;
   const Config& config_;
@@ -71,6 +72,8 @@ class Worker {
   std::shared_ptr<const SlotTable> next_table_;
   uint64_t grace_ms_ = 0;
   bool stopping_ = false;
+  uint64_t accept_error_logged_ms_ = 0;
+  uint64_t accept_errors_unlogged_ = 0;
   std::atomic<bool> finished_{false};
 };
 

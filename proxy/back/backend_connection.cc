@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "common/resp/writer.h"
+#include "proxy/keepalive.h"
 
 namespace slotgate {
 namespace {
@@ -115,6 +117,7 @@ void BackendConnection::OnConnected(int status) {
   owner_->OnBackendConnected(this);
   uv_timer_stop(&timer_);
   uv_tcp_nodelay(&tcp_, 1);
+  EnableKeepAlive(&tcp_, kBackendKeepAlive);
   uv_read_start(
       reinterpret_cast<uv_stream_t*>(&tcp_),
       [](uv_handle_t* h, size_t, uv_buf_t* buf) {
@@ -126,7 +129,8 @@ void BackendConnection::OnConnected(int status) {
         static_cast<BackendConnection*>(s->data)->OnRead(nread);
       });
   if (options_.request_timeout_ms > 0) {
-    const uint64_t period = std::max<uint64_t>(10, options_.request_timeout_ms / 4);
+    // Checked often enough that a request is answered within a tenth of its deadline late.
+    const uint64_t period = std::clamp<uint64_t>(options_.request_timeout_ms / 10, 1, 100);
     uv_timer_start(
         &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
         period, period);
@@ -136,13 +140,14 @@ void BackendConnection::OnConnected(int status) {
 
 void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
   if (closing_) {
-    if (handler) handler->OnBackendFailure(false, close_reason_);
+    if (handler) handler->OnBackendFailure(BackendFailure::kNotSent, close_reason_);
     return;
   }
   writer_.queue().Append(request);
   if (!stream_handler_) {
     in_flight_.push_back({handler, uv_now(loop_), false});
     ++unsent_;
+    if (handler) ++waiting_;
   }
   if (connected_) scheduler_->Schedule(this);
 }
@@ -210,8 +215,22 @@ void BackendConnection::HandleReplies() {
     }
     const InFlight entry = in_flight_.front();
     in_flight_.pop_front();
-    if (entry.handler) entry.handler->OnBackendReply(bytes, reply);
+    if (entry.handler) {
+      --waiting_;
+      entry.handler->OnBackendReply(bytes, reply);
+    }
     in_.Consume(reply.length);
+  }
+  CloseIfDrained();
+}
+
+// A draining connection goes once nobody waits on it; a one-shot one once it has answered.
+void BackendConnection::CloseIfDrained() {
+  if (closing_ || waiting_ > 0) return;
+  if (draining_) {
+    Close("drained after a request to " + endpoint_.ToString() + " timed out");
+  } else if (options_.one_shot && in_flight_.empty() && writer_.queue().empty()) {
+    Close("answered");
   }
 }
 
@@ -221,11 +240,29 @@ void BackendConnection::OnTimer() {
     Close("connecting to " + endpoint_.ToString() + " timed out");
     return;
   }
-  if (!in_flight_.empty() &&
-      uv_now(loop_) - in_flight_.front().queued_at_ms >= options_.request_timeout_ms) {
-    Close("no reply from " + endpoint_.ToString() + " within " +
-          std::to_string(options_.request_timeout_ms) + " ms");
+  ExpireOverdue();
+}
+
+// Answers every request past its deadline (the oldest come first in the FIFO) and keeps its
+// entry, so the late reply is still matched and dropped.
+void BackendConnection::ExpireOverdue() {
+  const uint64_t now = uv_now(loop_);
+  std::vector<ReplyHandler*> overdue;
+  for (InFlight& entry : in_flight_) {
+    if (now - entry.queued_at_ms < options_.request_timeout_ms) break;
+    if (!entry.handler) continue;
+    overdue.push_back(entry.handler);
+    entry.handler = nullptr;
+    --waiting_;
   }
+  if (overdue.empty()) return;
+  draining_ = true;
+  const std::string reason = "no reply from " + endpoint_.ToString() + " within " +
+                             std::to_string(options_.request_timeout_ms) + " ms";
+  spdlog::debug("backend connection draining: {} ({} requests answered with an error)", reason,
+                overdue.size());
+  for (ReplyHandler* handler : overdue) handler->OnBackendFailure(BackendFailure::kTimedOut, reason);
+  CloseIfDrained();
 }
 
 void BackendConnection::Close(std::string_view why) {
@@ -234,12 +271,16 @@ void BackendConnection::Close(std::string_view why) {
   close_reason_ = why;
   spdlog::debug("backend connection closed: {} ({} requests in flight)", why, in_flight_.size());
   owner_->OnBackendClosed(this);
-  if (stream_handler_) stream_handler_->OnBackendFailure(true, close_reason_);
+  if (stream_handler_) stream_handler_->OnBackendFailure(BackendFailure::kLost, close_reason_);
   // Fail in order; handlers may send elsewhere, never here (closing_ refuses).
+  waiting_ = 0;
   while (!in_flight_.empty()) {
     const InFlight entry = in_flight_.front();
     in_flight_.pop_front();
-    if (entry.handler) entry.handler->OnBackendFailure(entry.sent, close_reason_);
+    if (entry.handler) {
+      entry.handler->OnBackendFailure(entry.sent ? BackendFailure::kLost : BackendFailure::kNotSent,
+                                      close_reason_);
+    }
   }
   if (resolving_) uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_req_));
   const auto on_closed = [](uv_handle_t* h) {

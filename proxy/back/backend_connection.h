@@ -2,6 +2,11 @@
 // Requests go out in order and replies come back in order, so a FIFO of in-flight requests
 // matches each reply to its receiver; the entry is popped before the receiver runs, so a
 // receiver may send again (a redirect) or close the connection from inside its callback.
+//
+// A request past the deadline is answered kTimedOut on its own; the connection then drains:
+// its owner hands it no new request, the requests behind the slow one keep their replies as
+// they come, late replies to timed-out requests are read and dropped, and it closes once no
+// request on it waits for an answer (each has its own deadline, so that is bounded).
 #pragma once
 
 #include <uv.h>
@@ -19,13 +24,19 @@
 
 namespace slotgate {
 
+// Why a request got no reply.
+enum class BackendFailure : uint8_t {
+  kNotSent,   // its bytes never reached the socket: sending it elsewhere is safe
+  kLost,      // sent, then the connection was lost: the node may have run it
+  kTimedOut,  // sent, and no reply within the request deadline: it may still be running
+};
+
 // Receives the reply to one request, or its failure. Must stay alive until one of the two runs.
 class ReplyHandler {
  public:
   // `reply` is a view into the connection's buffer, valid during the call only.
   virtual void OnBackendReply(std::string_view reply, const ScannedReply& info) = 0;
-  // `sent`: the request's bytes had been handed to the socket, so the node may have run it.
-  virtual void OnBackendFailure(bool sent, std::string_view reason) = 0;
+  virtual void OnBackendFailure(BackendFailure failure, std::string_view reason) = 0;
 
  protected:
   ~ReplyHandler() = default;
@@ -36,6 +47,7 @@ struct BackendOptions {
   uint32_t request_timeout_ms = 5000;  // 0: none (dedicated connections of blocked clients)
   bool read_only = false;  // replica reads: send READONLY first
   bool resp3 = false;      // for RESP3 clients: send HELLO 3 first
+  bool one_shot = false;   // closes itself once its requests are answered (out of band)
 };
 
 class BackendConnection final : public Flushable {
@@ -66,12 +78,14 @@ class BackendConnection final : public Flushable {
 
   const Endpoint& endpoint() const { return endpoint_; }
   bool closing() const { return closing_; }
+  // A request on it timed out: it takes no new work and closes once nothing waits on it.
+  bool draining() const { return draining_; }
 
   void Flush() override;
 
  private:
   struct InFlight {
-    ReplyHandler* handler;  // nullptr: drop the reply
+    ReplyHandler* handler;  // nullptr: drop the reply (setup commands, timed-out requests)
     uint64_t queued_at_ms;
     bool sent;
   };
@@ -87,6 +101,8 @@ class BackendConnection final : public Flushable {
   void HandleReplies();
   void OnWritten(int status);
   void OnTimer();
+  void ExpireOverdue();
+  void CloseIfDrained();
   void StartWrite();
   void OnHandleClosed();
 
@@ -105,11 +121,13 @@ class BackendConnection final : public Flushable {
   bool connected_ = false;
   bool closing_ = false;
   bool resolving_ = false;
+  bool draining_ = false;
   StreamWriter writer_;
   ByteBuffer in_;
   ReplyScanner scanner_;
   std::deque<InFlight> in_flight_;
   size_t unsent_ = 0;  // trailing entries of in_flight_ whose bytes are still in out_
+  size_t waiting_ = 0;  // entries of in_flight_ with a handler
   std::string close_reason_;
   ReplyHandler* stream_handler_ = nullptr;
 };

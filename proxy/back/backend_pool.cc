@@ -19,6 +19,8 @@ BackendPool::Node& BackendPool::NodeFor(const Endpoint& endpoint, bool read_only
 
 BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only, bool resp3) {
   Node& entry = NodeFor(node, read_only, resp3);
+  // Draining connections stay open (and counted in owners_) until their last reply.
+  std::erase_if(entry.connections, [](BackendConnection* c) { return c->draining(); });
   if (entry.connections.size() >= options_.connections_per_node) {
     entry.next = (entry.next + 1) % entry.connections.size();
     return entry.connections[entry.next];
@@ -36,24 +38,43 @@ BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only, bool r
   if (connection->closing()) return nullptr;
   entry.connections.push_back(connection);
   owners_[connection] = &entry;
-  ++open_;
-  if (options_.open_gauge) options_.open_gauge->Set(open_);
+  CountOpen(1);
+  return connection;
+}
+
+BackendConnection* BackendPool::OutOfBand(const Endpoint& node, bool read_only) {
+  BackendOptions options = options_.connection;
+  options.read_only = read_only;
+  options.one_shot = true;
+  BackendConnection* connection = BackendConnection::Create(loop_, scheduler_, node, options, this);
+  if (connection->closing()) return nullptr;
+  out_of_band_.push_back(connection);
+  CountOpen(1);
   return connection;
 }
 
 void BackendPool::OnBackendClosed(BackendConnection* connection) {
+  if (std::erase(out_of_band_, connection) > 0) {
+    CountOpen(-1);
+    return;
+  }
   const auto owner = owners_.find(connection);
   if (owner == owners_.end()) {
     // Closed inside Create, before it was registered: count it as a failed attempt.
-    BackOff(NodeFor(connection->endpoint(), false, false));
+    if (!connection->draining()) BackOff(NodeFor(connection->endpoint(), false, false));
     return;
   }
   Node& entry = *owner->second;
   std::erase(entry.connections, connection);
   entry.next = 0;
-  BackOff(entry);
+  // A drained connection closed on purpose: the node is slow, not unreachable.
+  if (!connection->draining()) BackOff(entry);
   owners_.erase(owner);
-  --open_;
+  CountOpen(-1);
+}
+
+void BackendPool::CountOpen(int64_t change) {
+  open_ = static_cast<size_t>(static_cast<int64_t>(open_) + change);
   if (options_.open_gauge) options_.open_gauge->Set(open_);
 }
 
@@ -71,6 +92,7 @@ void BackendPool::BackOff(Node& node) {
 void BackendPool::CloseAll(std::string_view why) {
   std::vector<BackendConnection*> all;
   for (const auto& [connection, node] : owners_) all.push_back(connection);
+  all.insert(all.end(), out_of_band_.begin(), out_of_band_.end());
   for (BackendConnection* connection : all) connection->Close(why);
 }
 

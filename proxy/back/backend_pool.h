@@ -31,8 +31,13 @@ class BackendPool final : public BackendConnection::Owner {
   BackendPool& operator=(const BackendPool&) = delete;
 
   // A connection to `node`, or nullptr while the node is in reconnect backoff. RESP3 clients'
-  // requests go on connections of their own, since replies are encoded per connection.
+  // requests go on connections of their own, since replies are encoded per connection. A
+  // draining connection (one of its requests timed out) is never returned: a new one is opened.
   BackendConnection* Get(const Endpoint& node, bool read_only = false, bool resp3 = false);
+  // A new connection to `node` for one request that must not queue behind others (SCRIPT KILL
+  // to a node busy with a script); it closes once answered. Ignores the reconnect backoff: the
+  // node may be busy, not down. nullptr if it fails at once.
+  BackendConnection* OutOfBand(const Endpoint& node, bool read_only);
   // Closes every connection (failing what is in flight).
   void CloseAll(std::string_view why);
   void OnBackendClosed(BackendConnection* connection) override;
@@ -59,12 +64,15 @@ class BackendPool final : public BackendConnection::Owner {
   };
   Node& NodeFor(const Endpoint& endpoint, bool read_only, bool resp3);
   void BackOff(Node& node);
+  void CountOpen(int64_t change);
 
   uv_loop_t* loop_;
   FlushScheduler* scheduler_;
   BackendPoolOptions options_;
   std::unordered_map<NodeKey, Node, NodeKeyHash> nodes_;
-  std::unordered_map<BackendConnection*, Node*> owners_;  // nodes_ never erases: stable
+  // Every open pooled connection, draining ones included; nodes_ never erases: stable.
+  std::unordered_map<BackendConnection*, Node*> owners_;
+  std::vector<BackendConnection*> out_of_band_;
   size_t open_ = 0;
 };
 

@@ -85,7 +85,7 @@ CompositePlan PlanShardNumsub(std::span<const std::string_view> args) {
 // Masters in a stable order (by address), so SCAN cursors mean the same across table versions.
 std::vector<Endpoint> SortedMasters(const SlotTable& table) {
   std::vector<Endpoint> masters;
-  for (const Shard& shard : table.shards()) masters.push_back(shard.master);
+  for (const uint16_t i : table.serving()) masters.push_back(table.shards()[i].master);
   std::sort(masters.begin(), masters.end(), [](const Endpoint& a, const Endpoint& b) {
     return a.host != b.host ? a.host < b.host : a.port < b.port;
   });
@@ -137,7 +137,7 @@ CompositePlan PlanSplit(const CommandInfo& cmd, std::span<const std::string_view
 CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_view> args,
                          const SlotTable& table) {
   CompositePlan plan;
-  if (table.shards().empty()) {
+  if (table.serving().empty()) {
     plan.error = "CLUSTERDOWN Hash slot not served";
     return plan;
   }
@@ -154,7 +154,8 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
   std::string request;
   WriteCommand(request, args);
   const bool replicas_too = cmd.policy == CommandPolicy::kAllNodes;
-  for (const Shard& shard : table.shards()) {
+  for (const uint16_t i : table.serving()) {
+    const Shard& shard = table.shards()[i];
     plan.parts.push_back(CompositePart{-1, shard.master, request, {}});
     if (!replicas_too) continue;
     for (const Endpoint& replica : shard.replicas) {
@@ -180,8 +181,8 @@ CompositePlan PlanInfoKeyspace(const SlotTable& table, std::string local_section
   plan.prefix = std::move(local_sections);
   std::string request;
   WriteCommand(request, {"INFO", "keyspace"});
-  for (const Shard& shard : table.shards()) {
-    plan.parts.push_back(CompositePart{-1, shard.master, request, {}});
+  for (const uint16_t i : table.serving()) {
+    plan.parts.push_back(CompositePart{-1, table.shards()[i].master, request, {}});
   }
   return plan;
 }

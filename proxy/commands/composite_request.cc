@@ -27,6 +27,8 @@ void CompositeRequest::Start(PendingRequest* parent, CompositePlan plan,
     auto request = std::make_unique<PendingRequest>();
     request->request = std::move(part.request);
     request->command = parent->command;
+    request->lane = parent->lane;  // parts keep their parent's place in the client's order
+    request->seq = parent->seq;
     request->slot = part.slot;
     if (part.node) {
       request->redirect_target = *part.node;

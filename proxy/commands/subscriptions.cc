@@ -105,8 +105,8 @@ void Subscriptions::Clear() {
 const Endpoint* Subscriptions::Home() {
   const SlotTable& table = *dispatcher_->table();
   if (home_) {
-    for (const Shard& shard : table.shards()) {
-      if (shard.master == *home_) return &*home_;
+    for (const uint16_t i : table.serving()) {
+      if (table.shards()[i].master == *home_) return &*home_;
     }
   }
   const Endpoint* master = dispatcher_->MasterFor(kPubSubHomeSlot);
@@ -122,7 +122,9 @@ auto Subscriptions::Desired() -> std::map<Endpoint, std::vector<Item>, EndpointL
   for (const Kind kind : {Kind::kChannel, Kind::kPattern}) {
     for (const std::string& name : SetOf(kind)) {
       if (IsKeyspaceChannel(name, kind == Kind::kPattern)) {
-        for (const Shard& shard : table.shards()) desired[shard.master].emplace_back(kind, name);
+        for (const uint16_t i : table.serving()) {
+          desired[table.shards()[i].master].emplace_back(kind, name);
+        }
       } else if (const Endpoint* home = Home()) {
         desired[*home].emplace_back(kind, name);
       }
@@ -220,7 +222,9 @@ void Subscriptions::Link::OnBackendReply(std::string_view frame, const ScannedRe
   owner->OnFrame(*this, frame);
 }
 
-void Subscriptions::Link::OnBackendFailure(bool, std::string_view) { owner->OnLinkLost(*this); }
+void Subscriptions::Link::OnBackendFailure(BackendFailure, std::string_view) {
+  owner->OnLinkLost(*this);
+}
 
 void Subscriptions::OnFrame(Link& link, std::string_view frame) {
   if (frame.empty()) return;

@@ -95,7 +95,7 @@ class Subscriptions final : public BackendConnection::Owner {
     uint64_t expected = 0;                     // confirmations asked for so far
     uint64_t confirmed = 0;
     void OnBackendReply(std::string_view frame, const ScannedReply& info) override;
-    void OnBackendFailure(bool sent, std::string_view reason) override;
+    void OnBackendFailure(BackendFailure failure, std::string_view reason) override;
   };
   // A client request whose reply is ready but waits for the nodes' confirmations.
   struct Waiting {

@@ -8,19 +8,13 @@
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
-namespace {
-
-constexpr uint64_t kFirstBackoffMs = 10;
-constexpr uint64_t kMaxBackoffMs = 250;
-
-}  // namespace
-
 void TransactionRequest::Part::OnBackendReply(std::string_view reply, const ScannedReply& info) {
   owner->OnPartReply(index, reply, info);
 }
 
-void TransactionRequest::Part::OnBackendFailure(bool sent, std::string_view reason) {
-  owner->OnPartFailure(index, sent, reason);
+void TransactionRequest::Part::OnBackendFailure(BackendFailure failure,
+                                                std::string_view reason) {
+  owner->OnPartFailure(index, failure, reason);
 }
 
 void TransactionRequest::Start(PendingRequest* parent, std::vector<std::string> commands,
@@ -28,6 +22,7 @@ void TransactionRequest::Start(PendingRequest* parent, std::vector<std::string> 
                                RequestDispatcher* dispatcher) {
   auto* transaction =
       new TransactionRequest(parent, std::move(commands), slot, std::move(watch_node), dispatcher);
+  parent->resender = transaction;
   transaction->Send();
 }
 
@@ -47,6 +42,8 @@ TransactionRequest::TransactionRequest(PendingRequest* parent, std::vector<std::
 }
 
 void TransactionRequest::Send() {
+  // Behind an earlier parked request of the client it waits its turn (Resend comes then).
+  if (dispatcher_->HoldBack(parent_)) return;
   failed_attempt_ = false;
   queue_error_.clear();
   if (watch_node_) {
@@ -127,7 +124,8 @@ void TransactionRequest::AfterExec(std::string_view exec_reply) {
   RetryLater(queue_error_);
 }
 
-void TransactionRequest::OnPartFailure(size_t index, bool sent, std::string_view reason) {
+void TransactionRequest::OnPartFailure(size_t index, BackendFailure failure,
+                                       std::string_view reason) {
   if (!failed_attempt_) failure_reason_.assign(reason);
   failed_attempt_ = true;
   // The batch left in one write, so EXEC's fate is the whole transaction's. Its callback is the
@@ -136,7 +134,7 @@ void TransactionRequest::OnPartFailure(size_t index, bool sent, std::string_view
   if (index + 1 < parts_.size()) return;
   dispatcher_->RequestRefresh();
   ask_target_.reset();
-  if (sent) {
+  if (failure != BackendFailure::kNotSent) {
     return FinishWithError("ERR proxy: " + failure_reason_ +
                            "; the transaction was sent and may have run");
   }
@@ -144,20 +142,8 @@ void TransactionRequest::OnPartFailure(size_t index, bool sent, std::string_view
 }
 
 void TransactionRequest::RetryLater(std::string_view error) {
-  const uint64_t now = dispatcher_->now_ms();
-  if (deadline_ms_ == 0) {
-    deadline_ms_ = now + dispatcher_->config().timeouts.redirect_deadline_ms;
-  }
-  if (now >= deadline_ms_) {
-    std::string reply;
-    WriteError(reply, error);
-    return Finish(reply);
-  }
-  dispatcher_->metrics()->retries.Add();
-  const uint64_t delay =
-      std::min(kFirstBackoffMs << std::min<uint8_t>(retries_, 5), kMaxBackoffMs);
-  ++retries_;
-  dispatcher_->RunLater(std::min(delay, deadline_ms_ - now), [this] { Send(); });
+  if (dispatcher_->ParkForRetry(parent_)) return;
+  FinishWithError(error);
 }
 
 void TransactionRequest::FinishWatchLost() {

@@ -21,12 +21,16 @@ namespace slotgate {
 
 class RequestDispatcher;
 
-class TransactionRequest {
+class TransactionRequest final : public Resender {
  public:
   // `commands`: each queued command's RESP bytes. `slot`: -1 when no command has keys.
   // `watch_node`: where the client's WATCH went (on parent->dedicated), if it sent one.
   static void Start(PendingRequest* parent, std::vector<std::string> commands, int slot,
                     std::optional<Endpoint> watch_node, RequestDispatcher* dispatcher);
+
+  // The engine releases the parked transaction (its parent request): the block goes again.
+  void Resend(PendingRequest*) override { Send(); }
+  void Abandon(PendingRequest*, std::string_view why) override { FinishWithError(why); }
 
  private:
   // One reply of the batch: MULTI's, a queued command's, or EXEC's.
@@ -34,7 +38,7 @@ class TransactionRequest {
     TransactionRequest* owner = nullptr;
     size_t index = 0;
     void OnBackendReply(std::string_view reply, const ScannedReply& info) override;
-    void OnBackendFailure(bool sent, std::string_view reason) override;
+    void OnBackendFailure(BackendFailure failure, std::string_view reason) override;
   };
 
   TransactionRequest(PendingRequest* parent, std::vector<std::string> commands, int slot,
@@ -43,7 +47,7 @@ class TransactionRequest {
   void Send();
   void SendOn(BackendConnection* connection, bool asking);
   void OnPartReply(size_t index, std::string_view reply, const ScannedReply& info);
-  void OnPartFailure(size_t index, bool sent, std::string_view reason);
+  void OnPartFailure(size_t index, BackendFailure failure, std::string_view reason);
   void AfterExec(std::string_view exec_reply);
   void RetryLater(std::string_view error);
   void Finish(std::string_view reply);
@@ -60,8 +64,6 @@ class TransactionRequest {
   std::optional<Endpoint> ask_target_;
   std::string queue_error_;  // first MOVED/ASK/TRYAGAIN/CLUSTERDOWN seen while queuing
   uint8_t hops_ = 0;
-  uint8_t retries_ = 0;
-  uint64_t deadline_ms_ = 0;
 };
 
 }  // namespace slotgate

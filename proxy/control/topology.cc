@@ -61,7 +61,7 @@ class Topology::Query final : public ReplyHandler {
     Send("NODES");  // same connection, so the migrations match this view
   }
 
-  void OnBackendFailure(bool, std::string_view reason) override {
+  void OnBackendFailure(BackendFailure, std::string_view reason) override {
     if (subcommand_ == "NODES") return Done({});  // keep the view, without migrations
     Done(reason);
   }
@@ -105,7 +105,9 @@ class Topology::CommandQuery final : public ReplyHandler {
     owner_->commands_done_ = true;
   }
 
-  void OnBackendFailure(bool, std::string_view) override { owner_->FetchCommands(index_ + 1); }
+  void OnBackendFailure(BackendFailure, std::string_view) override {
+    owner_->FetchCommands(index_ + 1);
+  }
 
  private:
   Topology* owner_;

@@ -8,6 +8,7 @@
 
 #include "common/commands/command_info.h"
 #include "proxy/back/backend_connection.h"
+#include "proxy/dispatch/client_lane.h"
 
 namespace slotgate {
 
@@ -28,7 +29,7 @@ class ReplyWaiter {
 class PendingRequest final : public ReplyHandler {
  public:
   void OnBackendReply(std::string_view reply, const ScannedReply& info) override;
-  void OnBackendFailure(bool sent, std::string_view reason) override;
+  void OnBackendFailure(BackendFailure failure, std::string_view reason) override;
 
   // Ready for reuse: strings keep their capacity, so a warm session allocates nothing.
   void Reset() {
@@ -42,6 +43,10 @@ class PendingRequest final : public ReplyHandler {
     hops = 0;
     retries = 0;
     deadline_ms = 0;
+    due_ms = 0;
+    lane = nullptr;
+    seq = 0;
+    resender = nullptr;
     started_ns = 0;
     done = false;
     close_after = false;
@@ -66,6 +71,10 @@ class PendingRequest final : public ReplyHandler {
   uint8_t hops = 0;          // MOVED/ASK redirections followed so far
   uint8_t retries = 0;       // TRYAGAIN/CLUSTERDOWN/reconnect retries so far (sets the backoff)
   uint64_t deadline_ms = 0;  // TRYAGAIN/CLUSTERDOWN/reconnect retries stop here (loop time)
+  uint64_t due_ms = 0;       // parked: when it may be sent again (0: as soon as it is first)
+  ClientLane* lane = nullptr;    // the client's (every request has one); parts share their parent's
+  uint64_t seq = 0;              // place in the client's order (parts share the parent's)
+  Resender* resender = nullptr;  // set by requests that send themselves (transactions)
   uint64_t started_ns = 0;
   bool done = false;
   bool close_after = false;  // QUIT, protocol error: close the client once this is written

@@ -1,6 +1,7 @@
 #include "proxy/dispatch/request_dispatcher.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/errors.h"
 #include "common/resp/redirect.h"
@@ -13,6 +14,8 @@ namespace {
 
 constexpr uint64_t kFirstBackoffMs = 10;
 constexpr uint64_t kMaxBackoffMs = 250;
+// What a cancelled request completes with; its client is gone, so nobody reads it.
+constexpr std::string_view kClientGone = "ERR proxy: client closed the connection";
 
 std::string_view ErrorCodeOf(const ScannedReply& info) {
   return info.first_byte == '-' ? ErrorCode(info.error_line) : std::string_view();
@@ -24,8 +27,8 @@ void PendingRequest::OnBackendReply(std::string_view bytes, const ScannedReply& 
   dispatcher->OnReply(this, bytes, info);
 }
 
-void PendingRequest::OnBackendFailure(bool sent, std::string_view reason) {
-  dispatcher->OnFailure(this, sent, reason);
+void PendingRequest::OnBackendFailure(BackendFailure failure, std::string_view reason) {
+  dispatcher->OnFailure(this, failure, reason);
 }
 
 RequestDispatcher::RequestDispatcher(uv_loop_t* loop, BackendPool* pool, const Config& config,
@@ -45,13 +48,13 @@ RequestDispatcher::RequestDispatcher(uv_loop_t* loop, BackendPool* pool, const C
 RequestDispatcher::~RequestDispatcher() = default;
 
 void RequestDispatcher::Close() {
-  while (!retries_.empty()) {
-    Retry retry = retries_.top();
-    retries_.pop();
-    if (retry.request) {
-      CompleteWithError(retry.request, "ERR proxy: shutting down");
-    } else {
-      retry.action();  // it sends again and fails at once: the pool is closed
+  while (!due_.empty()) {
+    ClientLane* lane = due_.begin()->second;
+    Unfile(lane);
+    while (!lane->parked.empty()) {
+      PendingRequest* request = lane->parked.front();
+      lane->parked.pop_front();
+      Abandon(request, "ERR proxy: shutting down");
     }
   }
   uv_timer_stop(timer_);
@@ -71,7 +74,24 @@ const Endpoint* RequestDispatcher::Target(PendingRequest* request) {
 }
 
 void RequestDispatcher::Dispatch(PendingRequest* request) {
+  if (HoldBack(request)) return;
+  Send(request);
+}
+
+bool RequestDispatcher::HoldBack(PendingRequest* request) {
   request->dispatcher = this;
+  const ClientLane* lane = request->lane;
+  if (!lane) return false;
+  // An earlier request of this client waits: this one may not overtake it. A request earlier
+  // than everything parked (a redirect of one sent before them) goes ahead.
+  if (!lane->cancelled && (lane->parked.empty() || lane->parked.front()->seq > request->seq)) {
+    return false;
+  }
+  Park(request, 0);  // or, for a cancelled client, finished unsent
+  return true;
+}
+
+void RequestDispatcher::Send(PendingRequest* request) {
   const Endpoint* target = Target(request);
   if (!target) {
     // Static mode's table is the configuration itself: waiting cannot make the slot served.
@@ -86,7 +106,7 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
   BackendConnection* connection = ConnectionFor(*request, *target, read_only);
   if (!connection && read_only) {
     request->to_replica = false;  // the replica cannot be reached: its master serves the read
-    return Dispatch(request);
+    return Send(request);
   }
   if (!connection) {
     scratch_ = "ERR proxy: cannot reach " + target->ToString();
@@ -99,6 +119,11 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
     connection->Send(scratch_, nullptr);
   }
   connection->Send(request->request, request);
+}
+
+void RequestDispatcher::SendAgain(PendingRequest* request) {
+  if (request->resender) return request->resender->Resend(request);
+  Send(request);
 }
 
 void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
@@ -148,11 +173,19 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
   Complete(request, reply);
 }
 
-void RequestDispatcher::OnFailure(PendingRequest* request, bool sent, std::string_view reason) {
+void RequestDispatcher::OnFailure(PendingRequest* request, BackendFailure failure,
+                                  std::string_view reason) {
   metrics_->backend_failures.Add();
   request_refresh_();
-  const bool safe_to_repeat = !sent || (request->command && request->command->Has(kCmdReadonly));
-  if (!safe_to_repeat) {
+  const bool read_only = request->command && request->command->Has(kCmdReadonly);
+  if (failure == BackendFailure::kTimedOut) {
+    // The node is slow or stopped: another try would wait as long again. Answer now.
+    scratch_ = "ERR proxy: ";
+    scratch_.append(reason);
+    if (!read_only) scratch_.append("; the request was sent and may have run");
+    return CompleteWithError(request, scratch_);
+  }
+  if (failure == BackendFailure::kLost && !read_only) {
     scratch_ = "ERR proxy: ";
     scratch_.append(reason);
     scratch_.append("; the request was sent and may have run");
@@ -167,20 +200,73 @@ void RequestDispatcher::OnFailure(PendingRequest* request, bool sent, std::strin
 }
 
 void RequestDispatcher::RetryOrFail(PendingRequest* request, std::string_view error) {
+  if (ParkForRetry(request)) return;
+  CompleteWithError(request, error);
+}
+
+bool RequestDispatcher::ParkForRetry(PendingRequest* request) {
   const uint64_t now = uv_now(loop_);
   if (request->deadline_ms == 0) request->deadline_ms = now + config_.timeouts.redirect_deadline_ms;
-  if (now >= request->deadline_ms) return CompleteWithError(request, error);
+  if (now >= request->deadline_ms) return false;
   metrics_->retries.Add();
   const uint64_t delay = std::min(kFirstBackoffMs << std::min<uint8_t>(request->retries, 5),
                                   kMaxBackoffMs);
   if (request->retries < 255) ++request->retries;
-  retries_.push({std::min(now + delay, request->deadline_ms), request, {}});
+  Park(request, std::min(now + delay, request->deadline_ms));
+  return true;
+}
+
+void RequestDispatcher::Park(PendingRequest* request, uint64_t due_ms) {
+  ClientLane* lane = request->lane;
+  // Its client went away (perhaps while it was at a node): it is not sent again.
+  if (lane->cancelled) return Abandon(request, kClientGone);
+  request->due_ms = due_ms;
+  auto at = lane->parked.end();
+  while (at != lane->parked.begin() && (*std::prev(at))->seq > request->seq) --at;
+  lane->parked.insert(at, request);
+  File(lane);
+}
+
+void RequestDispatcher::File(ClientLane* lane) {
+  Unfile(lane);
+  if (lane->parked.empty()) return;
+  // Never 0: that marks a lane that is not filed.
+  lane->filed_due_ms = std::max<uint64_t>(1, lane->parked.front()->due_ms);
+  due_.emplace(lane->filed_due_ms, lane);
   ArmTimer();
 }
 
-void RequestDispatcher::RunLater(uint64_t delay_ms, std::function<void()> action) {
-  retries_.push({uv_now(loop_) + delay_ms, nullptr, std::move(action)});
-  ArmTimer();
+void RequestDispatcher::Unfile(ClientLane* lane) {
+  if (lane->filed_due_ms == 0) return;
+  due_.erase({lane->filed_due_ms, lane});
+  lane->filed_due_ms = 0;
+}
+
+void RequestDispatcher::Release(ClientLane* lane) {
+  Unfile(lane);
+  const uint64_t now = uv_now(loop_);
+  // Each send may park the request again (at the front, by its seq) with a later due time.
+  while (!lane->parked.empty() && lane->parked.front()->due_ms <= now) {
+    PendingRequest* request = lane->parked.front();
+    lane->parked.pop_front();
+    SendAgain(request);
+  }
+  File(lane);
+}
+
+void RequestDispatcher::Cancel(ClientLane* lane) {
+  lane->cancelled = true;
+  Unfile(lane);
+  while (!lane->parked.empty()) {
+    PendingRequest* request = lane->parked.front();
+    lane->parked.pop_front();
+    Abandon(request, kClientGone);
+  }
+}
+
+void RequestDispatcher::Abandon(PendingRequest* request, std::string_view why) {
+  if (request->resender) return request->resender->Abandon(request, why);
+  CompleteWithError(request, why);
 }
 
 BackendConnection* RequestDispatcher::ConnectionFor(const PendingRequest& request,
@@ -190,11 +276,11 @@ BackendConnection* RequestDispatcher::ConnectionFor(const PendingRequest& reques
 }
 
 const Endpoint* RequestDispatcher::MasterFor(int slot) {
-  const auto& shards = table_->shards();
   if (slot < 0) {
-    if (shards.empty()) return nullptr;
-    next_master_ = (next_master_ + 1) % shards.size();
-    return &shards[next_master_].master;
+    const std::vector<uint16_t>& serving = table_->serving();
+    if (serving.empty()) return nullptr;
+    next_master_ = (next_master_ + 1) % serving.size();
+    return &table_->shards()[serving[next_master_]].master;
   }
   const Shard* shard = table_->ShardForSlot(static_cast<uint16_t>(slot));
   return shard ? &shard->master : nullptr;
@@ -207,9 +293,9 @@ void RequestDispatcher::LearnMoved(uint16_t slot, const Endpoint& master) {
 }
 
 void RequestDispatcher::ArmTimer() {
-  if (retries_.empty()) return;
+  if (due_.empty()) return;
   const uint64_t now = uv_now(loop_);
-  const uint64_t due = retries_.top().due_ms;
+  const uint64_t due = due_.begin()->first;
   uv_timer_start(
       timer_, [](uv_timer_t* t) { static_cast<RequestDispatcher*>(t->data)->OnTimer(); },
       due > now ? due - now : 0, 0);
@@ -217,15 +303,7 @@ void RequestDispatcher::ArmTimer() {
 
 void RequestDispatcher::OnTimer() {
   const uint64_t now = uv_now(loop_);
-  while (!retries_.empty() && retries_.top().due_ms <= now) {
-    Retry retry = retries_.top();
-    retries_.pop();
-    if (retry.request) {
-      Dispatch(retry.request);
-    } else {
-      retry.action();
-    }
-  }
+  while (!due_.empty() && due_.begin()->first <= now) Release(due_.begin()->second);
   ArmTimer();
 }
 

@@ -1,11 +1,15 @@
-// Sends requests to the node the slot table names and follows the cluster's answers until a
-// reply a client may see arrives: MOVED (learn the slot's owner, resend), ASK (ASKING, then
-// resend to the target once), TRYAGAIN and CLUSTERDOWN (retry with backoff until a deadline),
-// and lost connections (retry only what cannot have run or only reads). One per worker.
+// The request engine, one per worker. Sends requests to the node the slot table names and
+// follows the cluster's answers until a reply a client may see arrives: MOVED (learn the
+// slot's owner, resend), ASK (ASKING, then resend to the target once), TRYAGAIN, CLUSTERDOWN
+// and unreachable nodes (park, retry with backoff until a deadline), lost connections (retry
+// only what cannot have run, or reads), timeouts (answer at once: the node may still run it).
 //
-//   session --Dispatch--> [slot table] --> BackendPool --> BackendConnection
-//      ^                                                         |
-//      +---- OnRequestDone <--- redirects, retries <--- OnBackendReply / OnBackendFailure
+// Order and cancellation live here too (client_lane.h): a parked request holds back every
+// later request of its client, and a cancelled client's parked requests are never sent.
+//
+//   session --Dispatch--> lane parked? --> [slot table] --> BackendPool --> BackendConnection
+//      ^                       ^ release when due                                 |
+//      +---- OnRequestDone <---+--- redirects, retries <--- OnBackendReply / OnBackendFailure
 #pragma once
 
 #include <uv.h>
@@ -13,8 +17,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <queue>
+#include <set>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -40,17 +45,28 @@ class RequestDispatcher {
   // The process-wide scripts that EVALSHA falls back on after a NOSCRIPT (may stay unset).
   void SetScriptMemory(ScriptMemory* scripts) { scripts_ = scripts; }
 
-  // Sends `request` (its slot, command and bytes set). The waiter hears back exactly once.
+  // Sends `request` (its slot, command and bytes set), or parks it behind an earlier parked
+  // request of its client. The waiter hears back exactly once.
   void Dispatch(PendingRequest* request);
 
   void OnReply(PendingRequest* request, std::string_view reply, const ScannedReply& info);
-  void OnFailure(PendingRequest* request, bool sent, std::string_view reason);
+  void OnFailure(PendingRequest* request, BackendFailure failure, std::string_view reason);
 
+  // The client is gone: its parked requests finish now, unsent, and so does anything of it
+  // dispatched from now on (late redirects included).
+  void Cancel(ClientLane* lane);
   // Stops the retry timer; requests still waiting for a retry are answered with an error.
   void Close();
 
-  // For requests that manage their own sending (transactions): the same table, pool and
-  // retry timer the dispatcher uses.
+  // For requests that send themselves (transactions, with `request->resender` set): true when
+  // it must wait behind an earlier parked request of its client (it is parked then), or its
+  // client is gone (it was abandoned then). Otherwise it may be sent now.
+  bool HoldBack(PendingRequest* request);
+  // Parks `request` for a retry after the backoff its retry count gives, or answers `error`
+  // once its redirect deadline has passed; false in that case (nothing was parked).
+  bool ParkForRetry(PendingRequest* request);
+
+  // For requests that send themselves: the same table and pool the dispatcher uses.
   const Endpoint* MasterFor(int slot);  // slot -1: any master; nullptr: unserved
   void LearnMoved(uint16_t slot, const Endpoint& master);
   // The connection `request` uses at `node`: its client's own, or the shared pipeline for
@@ -58,22 +74,24 @@ class RequestDispatcher {
   BackendConnection* ConnectionFor(const PendingRequest& request, const Endpoint& node,
                                    bool read_only = false);
   void RequestRefresh() { request_refresh_(); }
-  void RunLater(uint64_t delay_ms, std::function<void()> action);
-  uint64_t now_ms() const { return uv_now(loop_); }
   const Config& config() const { return config_; }
   WorkerMetrics* metrics() { return metrics_; }
 
  private:
-  struct Retry {
-    uint64_t due_ms;
-    PendingRequest* request;       // re-dispatched, or
-    std::function<void()> action;  // run
-    bool operator>(const Retry& other) const { return due_ms > other.due_ms; }
-  };
-
   const Endpoint* Target(PendingRequest* request);
-  // Retries within the deadline, else answers with `error` (a full RESP error reply).
+  // The request's one attempt now: to its target's connection, or parked for a retry.
+  void Send(PendingRequest* request);
+  void SendAgain(PendingRequest* request);
+  // Retries within the deadline, else answers with `error` (the text of a RESP error).
   void RetryOrFail(PendingRequest* request, std::string_view error);
+  // Into its lane's FIFO in client order; the lane is filed under its first request's due time.
+  void Park(PendingRequest* request, uint64_t due_ms);
+  void File(ClientLane* lane);
+  void Unfile(ClientLane* lane);
+  // Sends the lane's requests from the front while they are due.
+  void Release(ClientLane* lane);
+  // Finishes a request that will not be sent (again), with the text of an error.
+  void Abandon(PendingRequest* request, std::string_view why);
   void Complete(PendingRequest* request, std::string_view reply);
   void CompleteWithError(PendingRequest* request, std::string_view text);
   void ArmTimer();
@@ -89,7 +107,7 @@ class RequestDispatcher {
   ScriptMemory* scripts_ = nullptr;
 
   uv_timer_t* timer_;  // heap-allocated: freed in its close callback
-  std::priority_queue<Retry, std::vector<Retry>, std::greater<>> retries_;
+  std::set<std::pair<uint64_t, ClientLane*>> due_;  // lanes with parked requests, by due time
   std::string scratch_;
 };
 

@@ -15,6 +15,7 @@
 #include "proxy/commands/transaction_request.h"
 #include "proxy/dispatch/request_dispatcher.h"
 #include "proxy/front/local_commands.h"
+#include "proxy/keepalive.h"
 #include "proxy/route/router.h"
 
 namespace slotgate {
@@ -54,11 +55,11 @@ std::string UnknownSubcommandError(std::span<const std::string_view> args) {
 
 }  // namespace
 
-void ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
+int ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
   auto* session = new ClientSession(context);
-  if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&session->tcp_)) != 0) {
+  if (const int rc = uv_accept(server, reinterpret_cast<uv_stream_t*>(&session->tcp_)); rc != 0) {
     session->Close();
-    return;
+    return rc;
   }
   context->metrics->client_connections_accepted.Add();
   if (context->process->connected_clients >
@@ -70,11 +71,13 @@ void ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
     session->queue_.push_back(pending);
     pending->close_after = true;
     session->AnswerNow(pending, reply);
-    return;
+    return 0;
   }
   uv_tcp_nodelay(&session->tcp_, 1);
+  EnableKeepAlive(&session->tcp_, kClientKeepAlive);
   session->Register();
   session->StartReading();
+  return 0;
 }
 
 namespace {
@@ -231,6 +234,8 @@ PendingRequest* ClientSession::NewPending() {
   }
   pending->Reset();
   pending->waiter = this;
+  pending->lane = &lane_;
+  pending->seq = lane_.next_seq++;
   pending->started_ns = uv_hrtime();
   pending->resp3 = resp3_;
   return pending;
@@ -733,6 +738,8 @@ void ClientSession::Close() {
   if (closing_) return;
   closing_ = true;
   reading_ = false;
+  // Nothing of this client's is sent from now on; what is at a node comes back and is dropped.
+  context_->dispatcher->Cancel(&lane_);
   // A blocked command or a watch held at a node is released with the client.
   if (dedicated_) dedicated_->CloseAll("client closed");
   if (subscriptions_) {

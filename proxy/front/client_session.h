@@ -32,8 +32,9 @@ namespace slotgate {
 
 class ClientSession final : public ReplyWaiter, public Flushable, public PushSink {
  public:
-  // Takes an accepted connection from `server`; deletes itself when done.
-  static void Accept(uv_stream_t* server, WorkerContext* context);
+  // Takes an accepted connection from `server`; the session deletes itself when done. Returns
+  // 0, or libuv's error when there was nothing to accept after all.
+  static int Accept(uv_stream_t* server, WorkerContext* context);
 
   void OnRequestDone(PendingRequest* request, std::string_view reply) override;
   void Flush() override;
@@ -98,6 +99,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   Request request_;
   std::vector<uint32_t> key_positions_;
 
+  ClientLane lane_;                    // this client's order and cancellation in the engine
   std::deque<PendingRequest*> queue_;  // in request order
   std::vector<std::unique_ptr<PendingRequest>> owned_;
   std::vector<PendingRequest*> free_;

@@ -48,8 +48,7 @@ bool Listener::Listen(const Endpoint& endpoint, std::string* why) {
   }
   const int rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), 511,
                            [](uv_stream_t* server, int status) {
-                             if (status < 0) return;
-                             static_cast<Listener*>(server->data)->on_connection_(server);
+                             static_cast<Listener*>(server->data)->on_connection_(server, status);
                            });
   if (rc != 0) {
     *why = "cannot listen on " + endpoint.ToString() + ": " + uv_strerror(rc);

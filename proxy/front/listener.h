@@ -13,7 +13,8 @@ namespace slotgate {
 
 class Listener {
  public:
-  using OnConnection = std::function<void(uv_stream_t* server)>;
+  // `status` < 0: accepting failed (EMFILE, ENFILE, ENOMEM...); nothing is waiting to accept.
+  using OnConnection = std::function<void(uv_stream_t* server, int status)>;
 
   // Heap-allocated; deletes itself after Close().
   static Listener* Create(uv_loop_t* loop, OnConnection on_connection);

@@ -175,7 +175,7 @@ std::string LocalInfoSections(Args args, const WorkerContext& context) {
     AppendField(text, "cluster_enabled", "0");
     AppendField(text, "slotgate_backend_mode", ToString(config.mode));
     AppendField(text, "slotgate_slot_table_version", table.version());
-    AppendField(text, "slotgate_masters", table.shards().size());
+    AppendField(text, "slotgate_masters", table.serving().size());
     AppendField(text, "slotgate_slots_served", served);
     text.append("\r\n");
   }
@@ -191,7 +191,7 @@ void Info(Args args, const WorkerContext& context, std::string* reply, LocalAnsw
     return;
   }
   const SlotTable& table = *context.dispatcher->table();
-  if (table.shards().empty()) {  // no master known yet: an empty keyspace, as Redis shows one
+  if (table.serving().empty()) {  // no master known yet: an empty keyspace, as Redis shows one
     reply->append(MergeInfoKeyspace(text, {}));
     return;
   }

@@ -127,6 +127,11 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
                            "Client connections refused at max_clients", MetricType::Counter);
     AddValue(rejected, static_cast<double>(Sum(&WorkerMetrics::client_connections_rejected)));
     families.push_back(std::move(rejected));
+    auto accept_errors = Family("slotgate_accept_errors_total",
+                                "Client connections that could not be accepted (EMFILE...)",
+                                MetricType::Counter);
+    AddValue(accept_errors, static_cast<double>(Sum(&WorkerMetrics::accept_errors)));
+    families.push_back(std::move(accept_errors));
     auto protocol = Family("slotgate_protocol_errors_total",
                            "Clients disconnected for malformed requests", MetricType::Counter);
     AddValue(protocol, static_cast<double>(Sum(&WorkerMetrics::protocol_errors)));

@@ -48,6 +48,7 @@ struct WorkerMetrics {
   RelaxedCounter client_connections_accepted;
   RelaxedCounter client_connections_closed;
   RelaxedCounter client_connections_rejected;  // over max_clients
+  RelaxedCounter accept_errors;                // accept() failed (out of descriptors...)
   RelaxedCounter protocol_errors;
   RelaxedCounter backend_connections;  // open now (a gauge, set by the worker)
   // Gauges: connections one client owns (blocking, WATCH, subscriptions), and clients with

@@ -56,7 +56,19 @@ std::shared_ptr<const SlotTable> SlotTable::WithSlotMoved(uint16_t slot,
   size_t index = static_cast<size_t>(it - copy->shards_.begin());
   if (it == copy->shards_.end()) copy->shards_.push_back(Shard{master, {}});
   copy->owner_[slot] = static_cast<int16_t>(index);
+  copy->FindServing();
   return copy;
+}
+
+void SlotTable::FindServing() {
+  std::vector<bool> owns(shards_.size(), false);
+  for (const int16_t owner : owner_) {
+    if (owner != kUnowned) owns[static_cast<size_t>(owner)] = true;
+  }
+  serving_.clear();
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    if (owns[i]) serving_.push_back(static_cast<uint16_t>(i));
+  }
 }
 
 size_t SlotTableBuilder::AddShard(const Endpoint& master) {
@@ -90,6 +102,7 @@ std::shared_ptr<const SlotTable> SlotTableBuilder::Build(uint64_t version) {
   table->shards_ = std::move(shards_);
   table->owner_ = owner_;
   table->migrations_ = std::move(migrations_);
+  table->FindServing();
   shards_.clear();
   owner_ = SlotTable::AllUnowned();
   migrations_.clear();

@@ -36,7 +36,12 @@ class SlotTable {
     const int16_t index = owner_[slot];
     return index == kUnowned ? nullptr : &shards_[static_cast<size_t>(index)];
   }
+  // Every master the cluster lists, slot-less ones included (a failed master whose replica
+  // took over stays listed; a new master waits for slots): for redirects and replicas.
   const std::vector<Shard>& shards() const { return shards_; }
+  // Indices into shards() of the masters that own at least one slot, ascending: the only
+  // ones that hold keys, so the only ones fan-out, SCAN and keyless commands go to.
+  const std::vector<uint16_t>& serving() const { return serving_; }
   const std::vector<SlotMigration>& migrations() const { return migrations_; }
   const SlotMigration* MigrationOf(uint16_t slot) const;
   size_t SlotsOwnedBy(const Endpoint& master) const;
@@ -55,8 +60,11 @@ class SlotTable {
     return owners;
   }
 
+  void FindServing();
+
   uint64_t version_ = 0;
   std::vector<Shard> shards_;
+  std::vector<uint16_t> serving_;
   std::array<int16_t, kSlotCount> owner_ = AllUnowned();
   std::vector<SlotMigration> migrations_;
 };

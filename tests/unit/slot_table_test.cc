@@ -198,6 +198,26 @@ TEST(SlotTable, SameLayoutSeesAnAddedSlotlessMaster) {
   EXPECT_FALSE(TwoShards()->SameLayout(*builder.Build(1)));
 }
 
+TEST(SlotTable, ServingListsOnlyMastersThatOwnSlots) {
+  SlotTableBuilder builder;
+  builder.AddShard(kC);  // a failed master whose replica took its slots: still listed
+  const size_t a = builder.AddShard(kA);
+  builder.Assign({0, 16383}, a);
+  const auto table = builder.Build(1);
+  EXPECT_EQ(table->shards().size(), 2u);
+  EXPECT_THAT(table->serving(), ElementsAre(1));
+}
+
+TEST(SlotTable, MovingAMastersLastSlotAwayTakesItOutOfServing) {
+  SlotTableBuilder builder;
+  builder.Assign({0, 0}, builder.AddShard(kA));
+  builder.Assign({1, 16383}, builder.AddShard(kB));
+  const auto table = builder.Build(1);
+  EXPECT_THAT(table->serving(), ElementsAre(0, 1));
+  EXPECT_THAT(table->WithSlotMoved(0, kB)->serving(), ElementsAre(1));
+  EXPECT_THAT(table->WithSlotMoved(0, kC)->serving(), ElementsAre(1, 2));
+}
+
 TEST(SlotTable, MovedSlotGoesToAKnownMasterAndNothingElseChanges) {
   const auto before = TwoShards(7);
   const auto after = before->WithSlotMoved(42, kB);

@@ -1,0 +1,36 @@
+// One client's place in the request engine. Redis runs one connection's commands in the order
+// they were sent; through slotgate a client's requests spread over nodes, retries and
+// backoffs, so the engine keeps that promise here: a request that must wait parks in its
+// client's lane, every later request of that client parks behind it, and they leave in the
+// order the client sent them. A client that goes away cancels its lane: nothing parked is sent.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string_view>
+
+namespace slotgate {
+
+class PendingRequest;
+
+struct ClientLane {
+  std::deque<PendingRequest*> parked;  // ascending PendingRequest::seq
+  uint64_t next_seq = 1;               // the next request's place in the client's order
+  uint64_t filed_due_ms = 0;           // the due time the engine files this lane under; 0: none
+  bool cancelled = false;
+};
+
+// Sends a parked request again when the engine releases it. A plain request has none (the
+// engine sends it itself); a transaction re-sends its whole block.
+class Resender {
+ public:
+  virtual void Resend(PendingRequest* request) = 0;
+  // The client went away (or slotgate is stopping): finish it without sending it, with `why`
+  // (the text of an error reply).
+  virtual void Abandon(PendingRequest* request, std::string_view why) = 0;
+
+ protected:
+  ~Resender() = default;
+};
+
+}  // namespace slotgate
