@@ -39,6 +39,9 @@ constexpr std::string_view kNoScriptDebug =
 
 constexpr std::string_view kSum = "replies summed";
 constexpr std::string_view kSame = "the reply when every node succeeds, else the first error";
+// A busy node runs nothing else, so the kill must not queue behind the script it stops.
+constexpr std::string_view kKill =
+    "on a connection of its own to each node: `+OK` when one stopped a script, else `-NOTBUSY`";
 
 // First match wins, so a specific "container|sub" row goes before its "container|*".
 constexpr PolicyRow kRows[] = {
@@ -94,14 +97,14 @@ constexpr PolicyRow kRows[] = {
     {"save", P::kRefused, kNoSave},
     {"script|load", P::kAllMasters, {}, kSame},
     {"script|flush", P::kAllMasters, {}, kSame},
-    {"script|kill", P::kAllMasters, {}, kSame},
+    {"script|kill", P::kAllNodes, {}, kKill},
     {"script|exists", P::kAllMasters, {}, "1 where every master has the script"},
     {"script|debug", P::kRefused, kNoScriptDebug},
     {"function|load", P::kAllMasters, {}, kSame},
     {"function|delete", P::kAllMasters, {}, kSame},
     {"function|flush", P::kAllMasters, {}, kSame},
     {"function|restore", P::kAllMasters, {}, kSame},
-    {"function|kill", P::kAllMasters, {}, kSame},
+    {"function|kill", P::kAllNodes, {}, kKill},
     {"pubsub|help", P::kAnyMaster},
     {"pubsub|channels", P::kAllMasters, {}, "union of the masters' channels"},
     {"pubsub|shardchannels", P::kAllMasters, {}, "union of the masters' shard channels"},

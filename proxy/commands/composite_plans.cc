@@ -17,6 +17,7 @@ namespace {
 struct FanOutRow {
   std::string_view name;
   MergeKind merge;
+  bool out_of_band = false;  // each part on a connection of its own (see CompositePart)
 };
 
 constexpr FanOutRow kFanOutRows[] = {
@@ -27,13 +28,13 @@ constexpr FanOutRow kFanOutRows[] = {
     {"flushdb", MergeKind::kFirstUnlessError},
     {"script|load", MergeKind::kFirstUnlessError},
     {"script|flush", MergeKind::kFirstUnlessError},
-    {"script|kill", MergeKind::kFirstUnlessError},
+    {"script|kill", MergeKind::kAnyKilled, true},
     {"script|exists", MergeKind::kAndOfArrays},
     {"function|load", MergeKind::kFirstUnlessError},
     {"function|delete", MergeKind::kFirstUnlessError},
     {"function|flush", MergeKind::kFirstUnlessError},
     {"function|restore", MergeKind::kFirstUnlessError},
-    {"function|kill", MergeKind::kFirstUnlessError},
+    {"function|kill", MergeKind::kAnyKilled, true},
     // Through slotgate each subscription lives on one node: unions and sums count it once.
     {"pubsub|channels", MergeKind::kUnionArrays},
     {"pubsub|shardchannels", MergeKind::kUnionArrays},
@@ -156,10 +157,10 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
   const bool replicas_too = cmd.policy == CommandPolicy::kAllNodes;
   for (const uint16_t i : table.serving()) {
     const Shard& shard = table.shards()[i];
-    plan.parts.push_back(CompositePart{-1, shard.master, request, {}});
+    plan.parts.push_back(CompositePart{-1, shard.master, request, {}, row->out_of_band});
     if (!replicas_too) continue;
     for (const Endpoint& replica : shard.replicas) {
-      plan.parts.push_back(CompositePart{-1, replica, request, {}});
+      plan.parts.push_back(CompositePart{-1, replica, request, {}, row->out_of_band});
     }
   }
   return plan;
@@ -206,6 +207,8 @@ std::string MergeReplies(const CompositePlan& plan, std::span<const std::string>
       return AndOfIntegerArrays(replies);
     case MergeKind::kFirstUnlessError:
       return FirstUnlessError(replies);
+    case MergeKind::kAnyKilled:
+      return AnyKilled(replies);
     case MergeKind::kFirstNonNull:
       return FirstNonNull(replies);
     case MergeKind::kSumPerName:

@@ -31,6 +31,7 @@ enum class MergeKind : uint8_t {
   kMinInteger,       // LASTSAVE: the oldest save
   kNewestEntries,    // SLOWLOG GET: newest first, at most `keys` entries
   kInfoKeyspace,     // INFO: `prefix` (slotgate's own sections), then the summed keyspace
+  kAnyKilled,        // SCRIPT KILL, FUNCTION KILL: +OK when any node stopped a script
 };
 
 struct CompositePart {
@@ -38,6 +39,9 @@ struct CompositePart {
   std::optional<Endpoint> node;   // always this node
   std::string request;
   std::vector<uint32_t> key_order;  // kByKeyOrder
+  // On a connection of its own, opened for it, not behind other requests (a kill must reach
+  // a node whose shared connection waits for the very script it stops); never retried.
+  bool out_of_band = false;
 };
 
 struct ScanCursorContext {

@@ -30,6 +30,7 @@ void CompositeRequest::Start(PendingRequest* parent, CompositePlan plan,
     request->lane = parent->lane;  // parts keep their parent's place in the client's order
     request->seq = parent->seq;
     request->slot = part.slot;
+    request->out_of_band = part.out_of_band;
     if (part.node) {
       request->redirect_target = *part.node;
       request->has_redirect_target = true;

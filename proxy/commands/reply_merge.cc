@@ -139,6 +139,15 @@ std::string FirstUnlessError(std::span<const std::string> replies) {
   return replies.empty() ? std::string() : replies[0];
 }
 
+std::string AnyKilled(std::span<const std::string> replies) {
+  for (const std::string_view wanted : {"+OK", "-UNKILLABLE", "-NOTBUSY"}) {
+    for (const std::string& reply : replies) {
+      if (reply.starts_with(wanted)) return reply;
+    }
+  }
+  return replies.empty() ? std::string() : replies[0];
+}
+
 std::string FirstNonNull(std::span<const std::string> replies) {
   if (const std::string_view error = FirstError(replies); !error.empty()) return std::string(error);
   for (const std::string& reply : replies) {

@@ -41,6 +41,10 @@ std::string ConcatArrays(std::span<const std::string> replies);
 std::string AndOfIntegerArrays(std::span<const std::string> replies);
 // MSET, FLUSHALL, SCRIPT LOAD ...: the first reply when no part failed (they all agree).
 std::string FirstUnlessError(std::span<const std::string> replies);
+// SCRIPT KILL / FUNCTION KILL sent to every node: +OK when any node stopped a script, else
+// the first -UNKILLABLE (a script that wrote cannot be stopped), else the first -NOTBUSY (no
+// node ran one), else the first error (no node could be asked).
+std::string AnyKilled(std::span<const std::string> replies);
 // RANDOMKEY: the first reply that is not a null.
 std::string FirstNonNull(std::span<const std::string> replies);
 // PUBSUB CHANNELS, SHARDCHANNELS: every array's elements once, in order of first appearance.

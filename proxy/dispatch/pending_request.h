@@ -55,6 +55,7 @@ class PendingRequest final : public ReplyHandler {
     pinned = false;
     script_reloaded = false;
     send_asking = false;
+    out_of_band = false;
     waiter = nullptr;
     dispatcher = nullptr;
   }
@@ -86,6 +87,7 @@ class PendingRequest final : public ReplyHandler {
   bool send_asking = false;          // the next attempt is preceded by ASKING
   bool pinned = false;               // every attempt goes to redirect_target (fan-out parts)
   bool script_reloaded = false;      // NOSCRIPT already answered by loading the script
+  bool out_of_band = false;          // on a one-shot connection, never retried (SCRIPT KILL)
 };
 
 }  // namespace slotgate

@@ -110,6 +110,7 @@ void RequestDispatcher::Send(PendingRequest* request) {
   }
   if (!connection) {
     scratch_ = "ERR proxy: cannot reach " + target->ToString();
+    if (request->out_of_band) return CompleteWithError(request, scratch_);
     RetryOrFail(request, scratch_);
     return;
   }
@@ -178,24 +179,17 @@ void RequestDispatcher::OnFailure(PendingRequest* request, BackendFailure failur
   metrics_->backend_failures.Add();
   request_refresh_();
   const bool read_only = request->command && request->command->Has(kCmdReadonly);
-  if (failure == BackendFailure::kTimedOut) {
-    // The node is slow or stopped: another try would wait as long again. Answer now.
-    scratch_ = "ERR proxy: ";
-    scratch_.append(reason);
-    if (!read_only) scratch_.append("; the request was sent and may have run");
-    return CompleteWithError(request, scratch_);
-  }
-  if (failure == BackendFailure::kLost && !read_only) {
-    scratch_ = "ERR proxy: ";
-    scratch_.append(reason);
-    scratch_.append("; the request was sent and may have run");
+  const bool may_have_run = failure != BackendFailure::kNotSent && !read_only;
+  scratch_ = "ERR proxy: ";
+  scratch_.append(reason);
+  if (may_have_run) scratch_.append("; the request was sent and may have run");
+  // Never sent twice. A timed-out request would wait as long again; a kill is asked once.
+  if (may_have_run || failure == BackendFailure::kTimedOut || request->out_of_band) {
     return CompleteWithError(request, scratch_);
   }
   request->has_redirect_target = request->pinned;
   request->send_asking = false;
   request->to_replica = false;  // a replica read that failed is retried on the master
-  scratch_ = "ERR proxy: ";
-  scratch_.append(reason);
   RetryOrFail(request, scratch_);
 }
 
@@ -271,6 +265,7 @@ void RequestDispatcher::Abandon(PendingRequest* request, std::string_view why) {
 
 BackendConnection* RequestDispatcher::ConnectionFor(const PendingRequest& request,
                                                     const Endpoint& node, bool read_only) {
+  if (request.out_of_band) return pool_->OutOfBand(node, read_only);
   if (request.dedicated) return request.dedicated->Get(node, read_only, request.resp3);
   return pool_->Get(node, read_only, request.resp3);
 }

@@ -27,7 +27,7 @@ void PrintTo(MergeKind merge, std::ostream* os) {
   constexpr const char* kNames[] = {
       "kByKeyOrder",      "kSumIntegers", "kConcatArrays",  "kAndOfArrays", "kFirstUnlessError",
       "kFirstNonNull",    "kScanCursor",  "kAgree",         "kUnionArrays", "kSumPerName",
-      "kPairsByKeyOrder", "kMinInteger",  "kNewestEntries", "kInfoKeyspace"};
+      "kPairsByKeyOrder", "kMinInteger",  "kNewestEntries", "kInfoKeyspace", "kAnyKilled"};
   const auto index = static_cast<size_t>(merge);
   if (index < std::size(kNames)) {
     *os << kNames[index];
@@ -229,6 +229,26 @@ TEST_F(CompositePlansTest, EachFanOutCommandHasItsMerge) {
     EXPECT_EQ(plan.merge, row.merge) << row.args[0];
     EXPECT_EQ(plan.parts.size(), row.parts) << row.args[0];
   }
+}
+
+TEST_F(CompositePlansTest, KillsGoOutOfBandToEveryNodeReplicasIncluded) {
+  for (const std::vector<std::string_view>& args :
+       {std::vector<std::string_view>{"SCRIPT", "KILL"}, {"FUNCTION", "KILL"}}) {
+    const CompositePlan plan = FanOut(args);
+    EXPECT_EQ(plan.merge, MergeKind::kAnyKilled) << args[0];
+    EXPECT_THAT(NodesOf(plan), UnorderedElementsAre(kA, kA1, kB, kC, kC1)) << args[0];
+    for (const CompositePart& part : plan.parts) EXPECT_TRUE(part.out_of_band) << args[0];
+  }
+  for (const CompositePart& part : FanOut({"FLUSHALL"}).parts) EXPECT_FALSE(part.out_of_band);
+}
+
+TEST_F(CompositePlansTest, FanOutSkipsAMasterWithoutSlots) {
+  SlotTableBuilder builder;
+  builder.AddShard(kC);  // failed over: still listed, owns nothing
+  builder.Assign({0, 16383}, builder.AddShard(kA));
+  table_ = builder.Build(2);
+  EXPECT_THAT(NodesOf(FanOut({"DBSIZE"})), ElementsAre(kA));
+  EXPECT_THAT(NodesOf(FanOut({"SCAN", "0"})), ElementsAre(kA));
 }
 
 TEST_F(CompositePlansTest, UnsupportedFanOutCommandAnswersAnErrorWithNoPart) {

@@ -274,6 +274,32 @@ TEST(FirstUnlessError, FirstErrorOfAnyPartWins) {
 
 TEST(FirstUnlessError, NoPartsGiveEmpty) { EXPECT_EQ(FirstUnlessError({}), ""); }
 
+const std::string kNotBusy = "-NOTBUSY No scripts in execution right now.\r\n";
+const std::string kUnkillable =
+    "-UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.\r\n";
+
+TEST(AnyKilled, OneNodeThatStoppedAScriptAnswersForAll) {
+  const Replies replies = {kNotBusy, "-ERR proxy: cannot reach 127.0.0.1:1\r\n", "+OK\r\n"};
+  EXPECT_EQ(AnyKilled(replies), "+OK\r\n");
+}
+
+TEST(AnyKilled, UnkillableBeatsNotBusy) {
+  const Replies replies = {kNotBusy, kUnkillable};
+  EXPECT_EQ(AnyKilled(replies), kUnkillable);
+}
+
+TEST(AnyKilled, NotBusyEverywhereIsNotBusy) {
+  const Replies replies = {kNotBusy, kNotBusy};
+  EXPECT_EQ(AnyKilled(replies), kNotBusy);
+}
+
+TEST(AnyKilled, NoNodeThatAnsweredGivesTheFirstError) {
+  const Replies unreachable = {"-ERR proxy: cannot reach 127.0.0.1:1\r\n"};
+  EXPECT_EQ(AnyKilled(unreachable), unreachable[0]);
+}
+
 // FirstNonNull (RANDOMKEY)
 
 TEST(FirstNonNull, FirstKeyAfterNullsIsReturned) {
