@@ -37,7 +37,10 @@ struct ScannedReply {
 // RESP3 streamed strings and aggregates (`$?`, `*?`) are refused: Redis never sends them.
 class ReplyScanner {
  public:
-  static constexpr size_t kDefaultMaxNesting = 1024;
+  // Above anything Redis sends: a script returning a table that contains itself makes Redis
+  // nest about 8,000 arrays deep (its Lua stack limit) before its own error. The stack costs
+  // 8 bytes per open aggregate, and only while a reply that deep is being scanned.
+  static constexpr size_t kDefaultMaxNesting = 65536;
 
   // `max_nesting`: most aggregates open at once (attributes count); bounds the stack.
   explicit ReplyScanner(size_t max_nesting = kDefaultMaxNesting);

@@ -17,16 +17,20 @@ BackendPool::Node& BackendPool::NodeFor(const Endpoint& endpoint, bool read_only
   return nodes_[NodeKey{endpoint, read_only, resp3}];
 }
 
-BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only, bool resp3) {
+BackendConnection* BackendPool::Get(const Endpoint& node, uint64_t affinity, bool read_only,
+                                     bool resp3) {
   Node& entry = NodeFor(node, read_only, resp3);
-  // Draining connections stay open (and counted in owners_) until their last reply.
-  std::erase_if(entry.connections, [](BackendConnection* c) { return c->draining(); });
-  if (entry.connections.size() >= options_.connections_per_node) {
-    entry.next = (entry.next + 1) % entry.connections.size();
-    return entry.connections[entry.next];
-  }
+  if (entry.connections.empty()) entry.connections.assign(options_.connections_per_node, nullptr);
+  BackendConnection*& mine = entry.connections[affinity % entry.connections.size()];
+  // A draining connection stays open (and counted in owners_) until its last reply; a new
+  // one takes its place.
+  if (mine && mine->draining()) mine = nullptr;
+  if (mine) return mine;
   if (uv_now(loop_) < entry.retry_at_ms) {
-    if (!entry.connections.empty()) return entry.connections[0];
+    // Nothing of this client is on its closed connection any more: another one will do.
+    for (BackendConnection* open : entry.connections) {
+      if (open && !open->draining()) return open;
+    }
     return nullptr;
   }
   BackendOptions options = options_.connection;
@@ -36,7 +40,7 @@ BackendConnection* BackendPool::Get(const Endpoint& node, bool read_only, bool r
       BackendConnection::Create(loop_, scheduler_, node, options, this);
   // Create may fail synchronously (an unusable address) and close at once.
   if (connection->closing()) return nullptr;
-  entry.connections.push_back(connection);
+  mine = connection;
   owners_[connection] = &entry;
   CountOpen(1);
   return connection;
@@ -65,8 +69,8 @@ void BackendPool::OnBackendClosed(BackendConnection* connection) {
     return;
   }
   Node& entry = *owner->second;
-  std::erase(entry.connections, connection);
-  entry.next = 0;
+  std::replace(entry.connections.begin(), entry.connections.end(), connection,
+               static_cast<BackendConnection*>(nullptr));
   // A drained connection closed on purpose: the node is slow, not unreachable.
   if (!connection->draining()) BackOff(entry);
   owners_.erase(owner);

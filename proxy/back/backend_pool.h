@@ -30,10 +30,13 @@ class BackendPool final : public BackendConnection::Owner {
   BackendPool(const BackendPool&) = delete;
   BackendPool& operator=(const BackendPool&) = delete;
 
-  // A connection to `node`, or nullptr while the node is in reconnect backoff. RESP3 clients'
-  // requests go on connections of their own, since replies are encoded per connection. A
-  // draining connection (one of its requests timed out) is never returned: a new one is opened.
-  BackendConnection* Get(const Endpoint& node, bool read_only = false, bool resp3 = false);
+  // A connection to `node`, or nullptr while the node is in reconnect backoff. With several
+  // connections per node, `affinity` (a client's id) picks one, always the same for a client
+  // while it is open, so the node runs that client's requests in the order they were sent.
+  // RESP3 clients' requests go on connections of their own, since replies are encoded per
+  // connection. A draining connection (a request on it timed out) is never returned.
+  BackendConnection* Get(const Endpoint& node, uint64_t affinity, bool read_only = false,
+                         bool resp3 = false);
   // A new connection to `node` for one request that must not queue behind others (SCRIPT KILL
   // to a node busy with a script); it closes once answered. Ignores the reconnect backoff: the
   // node may be busy, not down. nullptr if it fails at once.
@@ -45,8 +48,8 @@ class BackendPool final : public BackendConnection::Owner {
 
  private:
   struct Node {
+    // connections_per_node places, nullptr where none is open.
     std::vector<BackendConnection*> connections;
-    size_t next = 0;
     uint64_t retry_at_ms = 0;  // no new connection before this
     uint32_t backoff_ms = 0;  // 0 after a success: the next failure waits the minimum
   };

@@ -31,7 +31,7 @@ class Topology::Query final : public ReplyHandler {
 
   void Send(std::string_view subcommand) {
     subcommand_ = subcommand;
-    BackendConnection* connection = owner_->pool_.Get(node_);
+    BackendConnection* connection = owner_->pool_.Get(node_, 0);
     if (!connection) return Done("in reconnect backoff");
     std::string request;
     WriteCommand(request, {"CLUSTER", subcommand});
@@ -89,7 +89,7 @@ class Topology::CommandQuery final : public ReplyHandler {
   CommandQuery(Topology* owner, size_t index) : owner_(owner), index_(index) {}
 
   void Send(const Endpoint& node) {
-    BackendConnection* connection = owner_->pool_.Get(node);
+    BackendConnection* connection = owner_->pool_.Get(node, 0);
     if (!connection) return owner_->FetchCommands(index_ + 1);
     std::string request;
     WriteCommand(request, {"COMMAND"});

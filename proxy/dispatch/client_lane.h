@@ -15,6 +15,7 @@ class PendingRequest;
 
 struct ClientLane {
   std::deque<PendingRequest*> parked;  // ascending PendingRequest::seq
+  uint64_t client_id = 0;              // picks the client's shared connection to each node
   uint64_t next_seq = 1;               // the next request's place in the client's order
   uint64_t filed_due_ms = 0;           // the due time the engine files this lane under; 0: none
   bool cancelled = false;

@@ -267,7 +267,7 @@ BackendConnection* RequestDispatcher::ConnectionFor(const PendingRequest& reques
                                                     const Endpoint& node, bool read_only) {
   if (request.out_of_band) return pool_->OutOfBand(node, read_only);
   if (request.dedicated) return request.dedicated->Get(node, read_only, request.resp3);
-  return pool_->Get(node, read_only, request.resp3);
+  return pool_->Get(node, request.lane ? request.lane->client_id : 0, read_only, request.resp3);
 }
 
 const Endpoint* RequestDispatcher::MasterFor(int slot) {

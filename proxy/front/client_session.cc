@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_set>
 
 #include "common/commands/command_policy.h"
 #include "common/errors.h"
@@ -26,6 +27,9 @@ constexpr size_t kIdleBufferKeep = 64 * 1024;
 // Reading pauses above these and resumes once both are below half of them.
 constexpr size_t kMaxPendingRequests = 4096;
 constexpr size_t kMaxUnwrittenBytes = 4 * 1024 * 1024;
+// What an idle session keeps for its next requests.
+constexpr size_t kKeptFree = 16;
+constexpr size_t kKeptBufferBytes = 16 * 1024;
 
 template <typename T>
 uv_handle_t* AsHandle(T* h) {
@@ -136,6 +140,7 @@ ClientSession::ClientSession(WorkerContext* context)
               }),
       out_(writer_.queue()) {
   read_from_ = context_->config->read_from;
+  lane_.client_id = id_;
   uv_tcp_init(context_->loop, &tcp_);
   tcp_.data = this;
   context_->sessions.insert(this);
@@ -239,6 +244,21 @@ PendingRequest* ClientSession::NewPending() {
   pending->started_ns = uv_hrtime();
   pending->resp3 = resp3_;
   return pending;
+}
+
+// Back to the free list, without the memory of a large request or reply (a pipelined burst of
+// big values must not stay allocated for the life of the connection). Past kKeptFree spare
+// requests, an idle session gives the rest back too.
+void ClientSession::Recycle(PendingRequest* request) {
+  if (request->request.capacity() > kKeptBufferBytes) std::string().swap(request->request);
+  if (request->reply.capacity() > kKeptBufferBytes) std::string().swap(request->reply);
+  free_.push_back(request);
+  if (!queue_.empty() || free_.size() <= kKeptFree) return;
+  const std::unordered_set<PendingRequest*> spare(free_.begin() + kKeptFree, free_.end());
+  free_.resize(kKeptFree);
+  std::erase_if(owned_, [&](const std::unique_ptr<PendingRequest>& p) {
+    return spare.contains(p.get());
+  });
 }
 
 void ClientSession::HandleRequest(const Request& request) {
@@ -424,6 +444,7 @@ void ClientSession::Push(std::string_view frame) {
   } else {
     PendingRequest* push = NewPending();
     push->reply.assign(frame);
+    parked_reply_bytes_ += frame.size();
     push->done = true;
     queue_.push_back(push);
   }
@@ -628,10 +649,11 @@ void ClientSession::OnRequestDone(PendingRequest* request, std::string_view repl
     if (!request->silent) out_.Append(reply);
     if (request->close_after) close_when_written_ = true;
     queue_.pop_front();
-    free_.push_back(request);
+    Recycle(request);
     DrainQueue();
   } else {
     request->reply.assign(reply);
+    parked_reply_bytes_ += reply.size();
     request->done = true;
     DrainQueue();
   }
@@ -648,13 +670,14 @@ void ClientSession::DrainQueue() {
       if (!front->silent) out_.Append(front->reply);
       if (front->close_after) close_when_written_ = true;
     }
-    free_.push_back(front);
+    parked_reply_bytes_ -= front->reply.size();
+    Recycle(front);
   }
   if (closing_) return;
   // A client that does not read its replies is dropped at the limit, as Redis drops clients
   // over their output buffer limit, before it can exhaust memory.
-  if (record_) record_->output_bytes.store(writer_.unwritten(), std::memory_order_relaxed);
-  if (writer_.unwritten() > OutputLimit()) {
+  if (record_) record_->output_bytes.store(OwedBytes(), std::memory_order_relaxed);
+  if (OwedBytes() > OutputLimit()) {
     Close();
     return;
   }
@@ -699,7 +722,7 @@ void ClientSession::OnWritten(int status) {
 
 // Everything queued is written: close if that was the last owed reply, else maybe read again.
 void ClientSession::AfterWrite() {
-  if (record_) record_->output_bytes.store(writer_.unwritten(), std::memory_order_relaxed);
+  if (record_) record_->output_bytes.store(OwedBytes(), std::memory_order_relaxed);
   if (close_when_written_ && queue_.empty()) {
     Close();
     return;
@@ -715,7 +738,7 @@ void ClientSession::UpdateReadPause() {
     }
     return;
   }
-  const size_t unwritten = writer_.unwritten();
+  const size_t unwritten = OwedBytes();
   if (reading_ && (queue_.size() >= kMaxPendingRequests || unwritten >= kMaxUnwrittenBytes)) {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;

@@ -75,6 +75,10 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
                     PendingRequest* pending);
   void ResetMulti();
   PendingRequest* NewPending();
+  void Recycle(PendingRequest* request);
+  // Reply bytes held for this client: unwritten ones, and those done but waiting behind an
+  // earlier reply (or pub/sub pushes behind an unanswered request).
+  size_t OwedBytes() const { return writer_.unwritten() + parked_reply_bytes_; }
   void AnswerNow(PendingRequest* pending, std::string_view reply);
   void AnswerError(PendingRequest* pending, std::string_view error);
   void DrainQueue();
@@ -104,6 +108,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   std::vector<std::unique_ptr<PendingRequest>> owned_;
   std::vector<PendingRequest*> free_;
   size_t outstanding_ = 0;  // dispatched, not yet answered
+  size_t parked_reply_bytes_ = 0;  // sum of reply.size() of the done requests in queue_
 
   // Set while a blocking command, WATCH or WAIT is at a node: like a blocked Redis client,
   // the session reads on (to notice a disconnect) but runs nothing more until it is answered.

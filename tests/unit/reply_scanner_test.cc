@@ -286,6 +286,19 @@ TEST(ReplyScanner, NestingBeyondTheLimitIsAProtocolError) {
   EXPECT_EQ(scanner.Scan("*1\r\n" + ok, &r), ScanStatus::kProtocolError);
 }
 
+// What Redis 7 sends for a script that returns a table containing itself: 7,995 nested
+// one-element arrays, then its own error as the innermost element.
+TEST(ReplyScanner, RedisDeepestScriptReplyIsOneReply) {
+  std::string reply;
+  for (int i = 0; i < 7995; ++i) reply += "*1\r\n";
+  reply += "-ERR reached lua stack limit\r\n";
+  ReplyScanner scanner;
+  ScannedReply r;
+  ASSERT_EQ(scanner.Scan(reply, &r), ScanStatus::kComplete);
+  EXPECT_EQ(r.length, reply.size());
+  EXPECT_EQ(r.first_byte, '*');
+}
+
 TEST(ReplyScanner, ProtocolErrorIsStickyUntilReset) {
   ReplyScanner scanner;
   ScannedReply r;
