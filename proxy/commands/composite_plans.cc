@@ -157,7 +157,10 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
   const bool replicas_too = cmd.policy == CommandPolicy::kAllNodes;
   for (const uint16_t i : table.serving()) {
     const Shard& shard = table.shards()[i];
-    plan.parts.push_back(CompositePart{-1, shard.master, request, {}, row->out_of_band});
+    // The master's lowest slot goes with it: should the master fail over before its part is
+    // answered, the part follows that slot to the new master (a replica then) that holds its keys.
+    const int slot = static_cast<int>(table.FirstSlotOf(i));
+    plan.parts.push_back(CompositePart{slot, shard.master, request, {}, row->out_of_band});
     if (!replicas_too) continue;
     for (const Endpoint& replica : shard.replicas) {
       plan.parts.push_back(CompositePart{-1, replica, request, {}, row->out_of_band});

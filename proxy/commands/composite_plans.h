@@ -36,7 +36,7 @@ enum class MergeKind : uint8_t {
 
 struct CompositePart {
   int slot = -1;                  // route by slot, or
-  std::optional<Endpoint> node;   // always this node
+  std::optional<Endpoint> node;   // this node; with `slot`: while it still owns `slot`
   std::string request;
   std::vector<uint32_t> key_order;  // kByKeyOrder
   // On a connection of its own, opened for it, not behind other requests (a kill must reach

@@ -63,6 +63,12 @@ void RequestDispatcher::Close() {
 }
 
 const Endpoint* RequestDispatcher::Target(PendingRequest* request) {
+  if (request->pinned && request->slot >= 0) {
+    // A master's part of a fan-out follows the master's keys when another master (its
+    // promoted replica) took over its slots since the plan.
+    const Shard* owner = table_->ShardForSlot(static_cast<uint16_t>(request->slot));
+    if (owner && owner->master != request->redirect_target) request->redirect_target = owner->master;
+  }
   if (request->has_redirect_target) return &request->redirect_target;
   if (request->to_replica && request->slot >= 0) {
     const Shard* shard = table_->ShardForSlot(static_cast<uint16_t>(request->slot));

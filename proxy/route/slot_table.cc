@@ -61,13 +61,13 @@ std::shared_ptr<const SlotTable> SlotTable::WithSlotMoved(uint16_t slot,
 }
 
 void SlotTable::FindServing() {
-  std::vector<bool> owns(shards_.size(), false);
-  for (const int16_t owner : owner_) {
-    if (owner != kUnowned) owns[static_cast<size_t>(owner)] = true;
+  first_slot_.assign(shards_.size(), kSlotCount);
+  for (uint32_t slot = kSlotCount; slot-- > 0;) {
+    if (owner_[slot] != kUnowned) first_slot_[static_cast<size_t>(owner_[slot])] = slot;
   }
   serving_.clear();
   for (size_t i = 0; i < shards_.size(); ++i) {
-    if (owns[i]) serving_.push_back(static_cast<uint16_t>(i));
+    if (first_slot_[i] < kSlotCount) serving_.push_back(static_cast<uint16_t>(i));
   }
 }
 

@@ -42,6 +42,8 @@ class SlotTable {
   // Indices into shards() of the masters that own at least one slot, ascending: the only
   // ones that hold keys, so the only ones fan-out, SCAN and keyless commands go to.
   const std::vector<uint16_t>& serving() const { return serving_; }
+  // The lowest slot shards()[shard] owns (kSlotCount when it owns none).
+  uint32_t FirstSlotOf(size_t shard) const { return first_slot_[shard]; }
   const std::vector<SlotMigration>& migrations() const { return migrations_; }
   const SlotMigration* MigrationOf(uint16_t slot) const;
   size_t SlotsOwnedBy(const Endpoint& master) const;
@@ -65,6 +67,7 @@ class SlotTable {
   uint64_t version_ = 0;
   std::vector<Shard> shards_;
   std::vector<uint16_t> serving_;
+  std::vector<uint32_t> first_slot_;  // per shard
   std::array<int16_t, kSlotCount> owner_ = AllUnowned();
   std::vector<SlotMigration> migrations_;
 };

@@ -82,7 +82,6 @@ std::vector<Endpoint> NodesOf(const CompositePlan& plan) {
   std::vector<Endpoint> nodes;
   for (const CompositePart& part : plan.parts) {
     EXPECT_TRUE(part.node.has_value());
-    EXPECT_EQ(part.slot, -1);
     if (part.node) nodes.push_back(*part.node);
   }
   return nodes;
@@ -240,6 +239,16 @@ TEST_F(CompositePlansTest, KillsGoOutOfBandToEveryNodeReplicasIncluded) {
     for (const CompositePart& part : plan.parts) EXPECT_TRUE(part.out_of_band) << args[0];
   }
   for (const CompositePart& part : FanOut({"FLUSHALL"}).parts) EXPECT_FALSE(part.out_of_band);
+}
+
+TEST_F(CompositePlansTest, MasterPartsCarryTheMastersLowestSlotAndReplicaPartsNone) {
+  const CompositePlan plan = FanOut({"CONFIG", "SET", "maxmemory", "0"});
+  std::vector<std::pair<Endpoint, int>> parts;
+  for (const CompositePart& part : plan.parts) parts.emplace_back(*part.node, part.slot);
+  EXPECT_THAT(parts, UnorderedElementsAre(std::pair{kA, 0}, std::pair{kA1, -1},
+                                          std::pair{kB, 5461}, std::pair{kC, 10923},
+                                          std::pair{kC1, -1}));
+  for (const CompositePart& part : FanOut({"SCAN", "0"}).parts) EXPECT_EQ(part.slot, -1);
 }
 
 TEST_F(CompositePlansTest, FanOutSkipsAMasterWithoutSlots) {
