@@ -83,33 +83,52 @@ CompositePlan PlanShardNumsub(std::span<const std::string_view> args) {
   return plan;
 }
 
-// Masters in a stable order (by address), so SCAN cursors mean the same across table versions.
-std::vector<Endpoint> SortedMasters(const SlotTable& table) {
-  std::vector<Endpoint> masters;
-  for (const uint16_t i : table.serving()) masters.push_back(table.shards()[i].master);
-  std::sort(masters.begin(), masters.end(), [](const Endpoint& a, const Endpoint& b) {
-    return a.host != b.host ? a.host < b.host : a.port < b.port;
-  });
-  return masters;
-}
-
 CompositePlan PlanScan(std::span<const std::string_view> args, const SlotTable& table) {
   CompositePlan plan;
-  const std::vector<Endpoint> masters = SortedMasters(table);
-  const std::optional<ScanPosition> position = DecodeScanCursor(args[1], masters.size());
-  if (!position) {
+  const std::optional<ScanPosition> decoded = DecodeScanCursor(args[1]);
+  if (!decoded) {
     plan.error = "ERR invalid cursor";
     return plan;
   }
+  // Masters in iteration order: by the lowest slot each owns.
+  std::vector<std::pair<ScanNode, const Endpoint*>> order;
+  for (const uint16_t i : table.serving()) {
+    const Endpoint& master = table.shards()[i].master;
+    order.push_back({{static_cast<uint16_t>(table.FirstSlotOf(i)), ScanCheckByte(master)}, &master});
+  }
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return a.first.first_slot < b.first.first_slot; });
+  ScanPosition position = *decoded;
+  const Endpoint* master = nullptr;
+  if (EncodeScanCursor(position) == 0) {
+    position.node = order.front().first;
+    master = order.front().second;
+  } else {
+    const Shard* owner = table.ShardForSlot(position.node.first_slot);
+    if (!owner || ScanCheckByte(owner->master) != position.node.check) {
+      plan.error =
+          "ERR proxy: the master this SCAN cursor was on no longer owns its slots (failover or "
+          "resharding); start the SCAN again from 0";
+      return plan;
+    }
+    master = &owner->master;
+  }
+  std::optional<ScanNode> next;
+  for (const auto& [node, endpoint] : order) {
+    if (node.first_slot > position.node.first_slot && *endpoint != *master) {
+      next = node;
+      break;
+    }
+  }
   std::vector<std::string_view> forwarded(args.begin(), args.end());
-  const std::string node_cursor = std::to_string(position->node_cursor);
+  const std::string node_cursor = std::to_string(position.node_cursor);
   forwarded[1] = node_cursor;
   CompositePart part;
-  part.node = masters[position->node_index];
+  part.node = *master;
   WriteCommand(part.request, forwarded);
   plan.parts.push_back(std::move(part));
   plan.merge = MergeKind::kScanCursor;
-  plan.scan = {position->node_index, masters.size()};
+  plan.scan = {position.node, next};
   return plan;
 }
 
@@ -226,8 +245,7 @@ std::string MergeReplies(const CompositePlan& plan, std::span<const std::string>
       return AgreedReply(replies, nodes);
     case MergeKind::kScanCursor:
       return replies.empty() ? std::string()
-                             : RewriteScanReply(replies[0], plan.scan.node_index,
-                                                plan.scan.node_count);
+                             : RewriteScanReply(replies[0], plan.scan.here, plan.scan.next);
   }
   return {};
 }

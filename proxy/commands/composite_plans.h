@@ -12,6 +12,7 @@
 
 #include "common/commands/command_info.h"
 #include "config/config.h"
+#include "proxy/commands/scan_cursor.h"
 #include "proxy/route/slot_table.h"
 
 namespace slotgate {
@@ -23,7 +24,7 @@ enum class MergeKind : uint8_t {
   kAndOfArrays,      // SCRIPT EXISTS
   kFirstUnlessError, // MSET, FLUSHALL, SCRIPT LOAD, CONFIG SET ...
   kFirstNonNull,     // RANDOMKEY
-  kScanCursor,       // SCAN on one master: its cursor re-encoded with the master's index
+  kScanCursor,       // SCAN on one master: its cursor re-encoded with the master's name
   kAgree,            // CONFIG GET: the reply when every node gives the same, else an error
   kUnionArrays,      // PUBSUB CHANNELS, SHARDCHANNELS: each element once
   kSumPerName,       // PUBSUB NUMSUB: (channel, count) pairs, counts summed
@@ -45,8 +46,8 @@ struct CompositePart {
 };
 
 struct ScanCursorContext {
-  uint64_t node_index = 0;
-  uint64_t node_count = 0;
+  ScanNode here;                 // the master this SCAN call asks
+  std::optional<ScanNode> next;  // the master after it, if any
 };
 
 struct CompositePlan {

@@ -387,12 +387,16 @@ TEST(PlanFanOut, EmptyTableAnswersClusterDown) {
 
 // SCAN
 
-TEST_F(CompositePlansTest, ScanZeroGoesToTheFirstMasterByAddress) {
+ScanNode NodeName(uint16_t first_slot, const Endpoint& master) {
+  return {first_slot, ScanCheckByte(master)};
+}
+
+TEST_F(CompositePlansTest, ScanZeroGoesToTheMasterOfSlotZero) {
   const CompositePlan plan = FanOut({"SCAN", "0"});
   EXPECT_EQ(plan.error, "");
   EXPECT_EQ(plan.merge, MergeKind::kScanCursor);
-  EXPECT_EQ(plan.scan.node_index, 0u);
-  EXPECT_EQ(plan.scan.node_count, 3u);
+  EXPECT_EQ(plan.scan.here, NodeName(0, kA));
+  EXPECT_EQ(plan.scan.next, NodeName(5461, kB));
   ASSERT_EQ(plan.parts.size(), 1u);
   EXPECT_EQ(plan.parts[0].node, kA);
   EXPECT_EQ(plan.parts[0].slot, -1);
@@ -400,23 +404,14 @@ TEST_F(CompositePlansTest, ScanZeroGoesToTheFirstMasterByAddress) {
 }
 
 TEST_F(CompositePlansTest, ScanCursorPinsTheMasterAndSubstitutesItsCursor) {
-  const std::string cursor = std::to_string(EncodeScanCursor({2, 77}));  // 78850
+  const std::string cursor = std::to_string(EncodeScanCursor({NodeName(10923, kC), 77}));
   const CompositePlan plan = FanOut({"SCAN", cursor, "MATCH", "user:*", "COUNT", "100"});
   EXPECT_EQ(plan.error, "");
-  EXPECT_EQ(plan.merge, MergeKind::kScanCursor);
-  EXPECT_EQ(plan.scan.node_index, 2u);
-  EXPECT_EQ(plan.scan.node_count, 3u);
+  EXPECT_EQ(plan.scan.here, NodeName(10923, kC));
+  EXPECT_EQ(plan.scan.next, std::nullopt);
   ASSERT_EQ(plan.parts.size(), 1u);
   EXPECT_EQ(plan.parts[0].node, kC);
   EXPECT_EQ(plan.parts[0].request, Command({"SCAN", "77", "MATCH", "user:*", "COUNT", "100"}));
-}
-
-TEST_F(CompositePlansTest, ScanOnTheSecondMasterFromItsStart) {
-  const CompositePlan plan = FanOut({"SCAN", "1", "TYPE", "string"});
-  ASSERT_EQ(plan.parts.size(), 1u);
-  EXPECT_EQ(plan.parts[0].node, kB);
-  EXPECT_EQ(plan.parts[0].request, Command({"SCAN", "0", "TYPE", "string"}));
-  EXPECT_EQ(plan.scan.node_index, 1u);
 }
 
 TEST_F(CompositePlansTest, ScanNonNumberCursorAnswersInvalidCursor) {
@@ -425,15 +420,38 @@ TEST_F(CompositePlansTest, ScanNonNumberCursorAnswersInvalidCursor) {
   EXPECT_THAT(plan.parts, IsEmpty());
 }
 
-TEST_F(CompositePlansTest, ScanCursorNamingAMasterBeyondTheCountAnswersInvalidCursor) {
-  const CompositePlan plan = FanOut({"SCAN", "3"});
-  EXPECT_EQ(plan.error, "ERR invalid cursor");
+TEST_F(CompositePlansTest, ScanCursorWhoseMasterNoLongerOwnsItsSlotIsRefused) {
+  const std::string on_b = std::to_string(EncodeScanCursor({NodeName(5461, kB), 9}));
+  // B failed over to a replica at another address, which now owns B's slots.
+  SlotTableBuilder builder;
+  const Endpoint promoted{"127.0.0.1", 7005};
+  builder.Assign({0, 5460}, builder.AddShard(kA));
+  builder.AddShard(kB);
+  builder.Assign({5461, 10922}, builder.AddShard(promoted));
+  builder.Assign({10923, 16383}, builder.AddShard(kC));
+  table_ = builder.Build(2);
+  const CompositePlan plan = FanOut({"SCAN", on_b});
+  EXPECT_EQ(plan.error,
+            "ERR proxy: the master this SCAN cursor was on no longer owns its slots (failover or "
+            "resharding); start the SCAN again from 0");
   EXPECT_THAT(plan.parts, IsEmpty());
 }
 
-// A full SCAN through the plan and the reply rewrite: masters by address A, B, C, each
+TEST_F(CompositePlansTest, ScanCursorKeepsItsMasterWhenAnotherMasterComesOrGoes) {
+  const std::string on_c = std::to_string(EncodeScanCursor({NodeName(10923, kC), 9}));
+  SlotTableBuilder builder;  // A's slots went to B; C is untouched
+  builder.Assign({0, 10922}, builder.AddShard(kB));
+  builder.Assign({10923, 16383}, builder.AddShard(kC));
+  table_ = builder.Build(2);
+  const CompositePlan plan = FanOut({"SCAN", on_c});
+  ASSERT_EQ(plan.error, "");
+  EXPECT_EQ(plan.parts[0].node, kC);
+  EXPECT_EQ(plan.parts[0].request, Command({"SCAN", "9"}));
+}
+
+// A full SCAN through the plan and the reply rewrite: masters by lowest slot A, B, C, each
 // finishing in one page except A, which takes two.
-TEST_F(CompositePlansTest, ScanIterationWalksMastersInAddressOrderThenBackToTheFirst) {
+TEST_F(CompositePlansTest, ScanIterationWalksMastersInSlotOrderThenBackToTheFirst) {
   const auto reply_of = [](const Endpoint& node, const std::string& request) -> std::string {
     if (node == kA && request == Command({"SCAN", "0"})) return "*2\r\n$1\r\n5\r\n*0\r\n";
     if (node == kA && request == Command({"SCAN", "5"})) return "*2\r\n$1\r\n0\r\n*0\r\n";
@@ -443,7 +461,6 @@ TEST_F(CompositePlansTest, ScanIterationWalksMastersInAddressOrderThenBackToTheF
     return "-ERR unexpected\r\n";
   };
   std::vector<Endpoint> visited;
-  std::vector<std::string> client_cursors;
   std::string cursor = "0";
   for (int call = 0; call < 10; ++call) {
     const CompositePlan plan = FanOut({"SCAN", cursor});
@@ -452,17 +469,16 @@ TEST_F(CompositePlansTest, ScanIterationWalksMastersInAddressOrderThenBackToTheF
     ASSERT_TRUE(plan.parts[0].node.has_value());
     visited.push_back(*plan.parts[0].node);
     const std::string reply = RewriteScanReply(reply_of(*plan.parts[0].node, plan.parts[0].request),
-                                               plan.scan.node_index, plan.scan.node_count);
+                                               plan.scan.here, plan.scan.next);
     std::vector<std::string_view> elements;
     ASSERT_TRUE(SplitArrayReply(reply, &elements));
     ASSERT_EQ(elements.size(), 2u);
     const size_t body = elements[0].find("\r\n") + 2;
     cursor = std::string(elements[0].substr(body, elements[0].size() - body - 2));
-    client_cursors.push_back(cursor);
     if (cursor == "0") break;
   }
   EXPECT_THAT(visited, ElementsAre(kA, kA, kB, kC));
-  EXPECT_THAT(client_cursors, ElementsAre("5120", "1", "2", "0"));
+  EXPECT_EQ(cursor, "0");
   // The client's next SCAN 0 is a new iteration, on the first master again.
   const CompositePlan again = FanOut({"SCAN", cursor});
   ASSERT_EQ(again.parts.size(), 1u);
