@@ -70,6 +70,9 @@ struct Limits {
   // Pushes (messages) not yet written to a subscribed client; above it the client is
   // disconnected, as Redis does with client-output-buffer-limit pubsub. 64kb-1024gb.
   uint64_t pubsub_output_buffer_bytes = 32ull << 20;
+  // Every client's buffers together (query buffer, replies owed, queued MULTI), as Redis's
+  // maxmemory-clients: past it the largest client is disconnected. 0 = no budget; 0-1024gb.
+  uint64_t client_memory_bytes = 0;
   bool operator==(const Limits&) const = default;
 };
 

@@ -83,6 +83,7 @@ int RunProxy(const Config& config) {
 
   const auto commands = topology.Commands();
   const unsigned count = WorkerCount(config);
+  process.client_memory.resize(count);
   for (unsigned i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(static_cast<int>(i), config, &process, commands,
                                                [&topology] { topology.RequestRefresh(); }));

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "proxy/commands/subscriptions.h"
 #include "proxy/front/client_session.h"
 
@@ -9,6 +13,7 @@ namespace slotgate {
 namespace {
 
 constexpr uint64_t kRepairPeriodMs = 250;
+constexpr uint64_t kMemoryCheckMs = 100;
 
 uv_loop_t* InitLoop(uv_loop_t* loop) {
   uv_loop_init(loop);
@@ -57,6 +62,14 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   uv_timer_init(&loop_, &drain_check_);
   uv_timer_init(&loop_, &idle_timer_);
   uv_timer_init(&loop_, &repair_timer_);
+  uv_timer_init(&loop_, &memory_timer_);
+  memory_timer_.data = this;
+  if (config_.limits.client_memory_bytes > 0) {
+    uv_timer_start(
+        &memory_timer_,
+        [](uv_timer_t* t) { static_cast<Worker*>(t->data)->EnforceClientMemory(); },
+        kMemoryCheckMs, kMemoryCheckMs);
+  }
   repair_timer_.data = this;
   uv_timer_start(
       &repair_timer_,
@@ -94,6 +107,46 @@ void Worker::OnAcceptError(int status) {
                uv_strerror(status), accept_errors_unlogged_);
   accept_error_logged_ms_ = now;
   accept_errors_unlogged_ = 0;
+}
+
+// limits.client_memory_bytes, as Redis's maxmemory-clients: while all clients of all workers
+// hold more, the largest goes first. Each worker disconnects only its own clients, and only
+// those at least as large as every other worker's largest, so the largest overall goes first.
+void Worker::EnforceClientMemory() {
+  std::vector<std::pair<size_t, ClientSession*>> candidates;
+  uint64_t mine = 0;
+  for (ClientSession* session : context_.sessions) {
+    const size_t bytes = session->MemoryBytes();
+    mine += bytes;
+    if (!session->no_evict() && bytes > 0) candidates.emplace_back(bytes, session);
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  ClientMemoryReport& report = context_.process->client_memory[static_cast<size_t>(index_)];
+  uint64_t total = mine;
+  uint64_t others_largest = 0;
+  for (const ClientMemoryReport& other : context_.process->client_memory) {
+    if (&other == &report) continue;
+    total += other.total.load(std::memory_order_relaxed);
+    others_largest = std::max(others_largest, other.largest.load(std::memory_order_relaxed));
+  }
+  const uint64_t budget = config_.limits.client_memory_bytes;
+  size_t next = 0;
+  for (; total > budget && next < candidates.size() && candidates[next].first >= others_largest;
+       ++next) {
+    const auto [bytes, session] = candidates[next];
+    spdlog::warn(
+        "client {} disconnected: it held {} bytes and all clients {} bytes, over "
+        "limits.client_memory_bytes {}",
+        session->id(), bytes, total, budget);
+    metrics_.clients_evicted.Add();
+    total -= bytes;
+    mine -= bytes;
+    session->Close();
+  }
+  report.total.store(mine, std::memory_order_relaxed);
+  report.largest.store(next < candidates.size() ? candidates[next].first : 0,
+                       std::memory_order_relaxed);
 }
 
 void Worker::RepairSubscriptions() {
@@ -193,6 +246,7 @@ void Worker::FinishIfIdle() {
   uv_timer_stop(&drain_check_);
   uv_timer_stop(&idle_timer_);
   uv_timer_stop(&repair_timer_);
+  uv_timer_stop(&memory_timer_);
   pool_.CloseAll("shutting down");
   dispatcher_.Close();
   scheduler_.Close();
@@ -202,6 +256,7 @@ void Worker::FinishIfIdle() {
   uv_close(AsHandle(&drain_check_), nullptr);
   uv_close(AsHandle(&idle_timer_), nullptr);
   uv_close(AsHandle(&repair_timer_), nullptr);
+  uv_close(AsHandle(&memory_timer_), nullptr);
 }
 
 void Worker::Join() {

@@ -49,6 +49,7 @@ class Worker {
   void CloseIdleClients();
   void RepairSubscriptions();
   void OnAcceptError(int status);
+  void EnforceClientMemory();
 
   int index_;
   const Config& config_;
@@ -66,6 +67,7 @@ class Worker {
   uv_timer_t grace_timer_;
   uv_timer_t drain_check_;
   uv_timer_t idle_timer_;  // client_idle_s: closes clients idle that long
+  uv_timer_t memory_timer_;  // limits.client_memory_bytes: disconnects the largest clients
   // Re-places subscriptions whose node was lost; a node that stays down is retried this often.
   uv_timer_t repair_timer_;
   std::mutex mutex_;  // guards the two hand-over fields below, never held on the request path

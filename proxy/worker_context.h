@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <unordered_set>
 #include <vector>
@@ -26,6 +27,12 @@ class ClientSession;
 class RequestDispatcher;
 class Subscriptions;
 
+// What one worker last counted of its clients' memory, for limits.client_memory_bytes.
+struct ClientMemoryReport {
+  std::atomic<uint64_t> total{0};
+  std::atomic<uint64_t> largest{0};  // of the clients it may disconnect
+};
+
 // Shared by all workers; written before they start, or through atomics.
 struct ProcessState {
   const Config* config = nullptr;
@@ -34,6 +41,7 @@ struct ProcessState {
   std::atomic<int64_t> connected_clients{0};
   ClientRegistry clients;  // CLIENT LIST / INFO
   std::vector<const WorkerMetrics*> worker_metrics;  // filled before workers start
+  std::deque<ClientMemoryReport> client_memory;      // one per worker, before they start
   // The control thread's newest table, for INFO and metrics (never read on the request path).
   std::atomic<std::shared_ptr<const SlotTable>> table;
   // Scripts loaded through any worker, to load again where a node lost them (own mutex).

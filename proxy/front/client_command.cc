@@ -88,10 +88,11 @@ void AnswerClient(Args args, ClientCommandState* state, std::string* reply) {
   } else if (EqualsIgnoreCase(sub, "LIST")) {
     List(args, *state, reply);
   } else if (EqualsIgnoreCase(sub, "NO-EVICT")) {
-    // slotgate evicts no client for memory: either setting is already true of it.
+    // Exempts the client from limits.client_memory_bytes, as from Redis's maxmemory-clients.
     if (args.size() != 3 || !OnOrOff(args[2])) {
       WriteError(*reply, "ERR syntax error");
     } else {
+      state->no_evict = EqualsIgnoreCase(args[2], "ON");
       WriteSimpleString(*reply, "OK");
     }
   } else if (EqualsIgnoreCase(sub, "REPLY") && args.size() == 3) {

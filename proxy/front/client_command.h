@@ -20,6 +20,7 @@ struct ClientCommandState {
   bool resp3 = false;
   ClientRegistry* registry = nullptr;
   std::optional<ReplyMode> reply_mode;  // set by CLIENT REPLY
+  std::optional<bool> no_evict;         // set by CLIENT NO-EVICT
 };
 
 // Redis refuses client names with spaces, newlines or other bytes outside '!'..'~'.

@@ -336,6 +336,7 @@ void ClientSession::HandleRequest(const Request& request) {
       }
       pending->close_after = answer.close_after;
       if (pending->close_after) input_stopped_ = true;
+      if (answer.no_evict) no_evict_ = *answer.no_evict;
       if (answer.reply_mode) {
         replies_off_ = *answer.reply_mode == ReplyMode::kOff;
         skip_next_reply_ = *answer.reply_mode == ReplyMode::kSkip;
@@ -748,6 +749,12 @@ void ClientSession::UpdateReadPause() {
     // Requests already read while paused are parsed now, not on the next read.
     if (!in_.empty()) ProcessInput();
   }
+}
+
+size_t ClientSession::MemoryBytes() const {
+  size_t bytes = in_.capacity() + OwedBytes();
+  for (const std::string& command : multi_commands_) bytes += command.size();
+  return bytes;
 }
 
 void ClientSession::Drain() {

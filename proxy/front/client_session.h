@@ -45,6 +45,11 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   // Shutdown: reads nothing more, closes once every reply already owed is written.
   void Drain();
 
+  // Bytes this client holds in slotgate: its query buffer, replies owed, a queued MULTI.
+  size_t MemoryBytes() const;
+  // CLIENT NO-EVICT ON: limits.client_memory_bytes never picks this client.
+  bool no_evict() const { return no_evict_; }
+
   // Nothing read and nothing owed since `last_active_ms` (loop time): the idle timeout applies.
   bool IdleSince(uint64_t ms) const { return queue_.empty() && last_active_ms_ < ms; }
   uint64_t id() const { return id_; }
@@ -118,6 +123,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   std::unique_ptr<Subscriptions> subscriptions_;     // from the first (P|S)SUBSCRIBE
   bool resp3_ = false;                               // HELLO 3
   bool replies_off_ = false;                         // CLIENT REPLY OFF
+  bool no_evict_ = false;                            // CLIENT NO-EVICT ON
   bool skip_next_reply_ = false;                     // CLIENT REPLY SKIP
   std::shared_ptr<ClientRecord> record_;             // what CLIENT LIST shows of this client
   ReadFrom read_from_ = ReadFrom::kMaster;  // the config's, until READONLY / READWRITE

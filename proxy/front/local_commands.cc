@@ -236,9 +236,10 @@ LocalAnswer AnswerLocally(const CommandInfo& cmd, Args args, const LocalSession&
   } else if (name == "command|count") {
     WriteInteger(*reply, static_cast<int64_t>(context.commands->size()));
   } else if (name.starts_with("client|")) {
-    ClientCommandState state{session.id, session.name, *session.resp3, session.registry, {}};
+    ClientCommandState state{session.id, session.name, *session.resp3, session.registry, {}, {}};
     AnswerClient(args, &state, reply);
     answer.reply_mode = state.reply_mode;
+    answer.no_evict = state.no_evict;
   } else if (name == "info") {
     Info(args, context, reply, &answer);
   } else if (name == "readonly" || name == "readwrite" || name == "asking") {

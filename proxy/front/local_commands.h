@@ -25,6 +25,7 @@ struct LocalSession {
 struct LocalAnswer {
   bool close_after = false;             // QUIT: close once the reply is written
   std::optional<ReplyMode> reply_mode;  // CLIENT REPLY
+  std::optional<bool> no_evict;         // CLIENT NO-EVICT
   // INFO asking for the keyspace: the reply is this plan's merge (slotgate's sections, then
   // every master's keyspace summed), to be started with CompositeRequest::Start. `reply` then
   // holds slotgate's own sections alone, for a caller that cannot wait for the masters.

@@ -132,6 +132,12 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
                                 MetricType::Counter);
     AddValue(accept_errors, static_cast<double>(Sum(&WorkerMetrics::accept_errors)));
     families.push_back(std::move(accept_errors));
+    auto evicted = Family("slotgate_client_evictions_total",
+                          "Clients disconnected to keep all clients' buffers within "
+                          "limits.client_memory_bytes",
+                          MetricType::Counter);
+    AddValue(evicted, static_cast<double>(Sum(&WorkerMetrics::clients_evicted)));
+    families.push_back(std::move(evicted));
     auto protocol = Family("slotgate_protocol_errors_total",
                            "Clients disconnected for malformed requests", MetricType::Counter);
     AddValue(protocol, static_cast<double>(Sum(&WorkerMetrics::protocol_errors)));

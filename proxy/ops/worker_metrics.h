@@ -50,6 +50,7 @@ struct WorkerMetrics {
   RelaxedCounter client_connections_rejected;  // over max_clients
   RelaxedCounter accept_errors;                // accept() failed (out of descriptors...)
   RelaxedCounter protocol_errors;
+  RelaxedCounter clients_evicted;  // over limits.client_memory_bytes
   RelaxedCounter backend_connections;  // open now (a gauge, set by the worker)
   // Gauges: connections one client owns (blocking, WATCH, subscriptions), and clients with
   // at least one subscription.

@@ -19,10 +19,11 @@ class ClientCommand : public testing::Test {
     other_->channels = 2;
   }
   std::string Run(std::vector<std::string_view> args) {
-    ClientCommandState state{7, &name_, resp3_, &registry_, {}};
+    ClientCommandState state{7, &name_, resp3_, &registry_, {}, {}};
     std::string reply;
     AnswerClient(args, &state, &reply);
     reply_mode_ = state.reply_mode;
+    no_evict_ = state.no_evict;
     return reply;
   }
 
@@ -32,6 +33,7 @@ class ClientCommand : public testing::Test {
   std::string name_;
   bool resp3_ = false;
   std::optional<ReplyMode> reply_mode_;
+  std::optional<bool> no_evict_;
 };
 
 TEST_F(ClientCommand, NamesFollowRedisRules) {
@@ -83,7 +85,11 @@ TEST_F(ClientCommand, ReplyModesAreHandedToTheSession) {
   EXPECT_EQ(Run({"CLIENT", "REPLY", "MAYBE"}), "-ERR syntax error\r\n");
   EXPECT_EQ(reply_mode_, std::nullopt);
   EXPECT_EQ(Run({"CLIENT", "NO-EVICT", "on"}), "+OK\r\n");
+  EXPECT_EQ(no_evict_, true);
+  EXPECT_EQ(Run({"CLIENT", "NO-EVICT", "OFF"}), "+OK\r\n");
+  EXPECT_EQ(no_evict_, false);
   EXPECT_EQ(Run({"CLIENT", "NO-EVICT", "perhaps"}), "-ERR syntax error\r\n");
+  EXPECT_EQ(no_evict_, std::nullopt);
   EXPECT_EQ(Run({"CLIENT", "PAUSE", "10"}),
             "-ERR proxy: CLIENT PAUSE is not available through slotgate\r\n");
 }

@@ -39,6 +39,7 @@ TEST(ConfigLoader, MinimalClusterConfigTakesEveryDefault) {
   EXPECT_FALSE(config.metrics.has_value());
   EXPECT_TRUE(config.admin_commands);
   EXPECT_EQ(config.limits.pubsub_output_buffer_bytes, 32ull << 20);
+  EXPECT_EQ(config.limits.client_memory_bytes, 0u);
 }
 
 TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
@@ -338,6 +339,18 @@ TEST(ConfigLoader, PubsubOutputBufferTakesASizeInItsRange) {
   EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "limits: {pubsub_output_buffer_bytes: 1025gb}\n"),
               ElementsAre("t.yaml:3:38: limits.pubsub_output_buffer_bytes 1025gb out of range "
                           "64kb-1024gb"));
+}
+
+TEST(ConfigLoader, ClientMemoryBudgetIsOffByDefaultAndTakesASize) {
+  EXPECT_EQ(LoadOk(std::string(kSeedsOnly) + "limits: {client_memory_bytes: 2gb}\n")
+                .limits.client_memory_bytes,
+            2ull << 30);
+  EXPECT_EQ(LoadOk(std::string(kSeedsOnly) + "limits: {client_memory_bytes: 0}\n")
+                .limits.client_memory_bytes,
+            0u);
+  EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "limits: {client_memory_bytes: 2000gb}\n"),
+              ElementsAre("t.yaml:3:31: limits.client_memory_bytes 2000gb out of range "
+                          "0-1024gb"));
 }
 
 TEST(ConfigLoader, EnumGivenAMapIsRefused) {
