@@ -93,6 +93,12 @@ void RedisClient::Flush() {
   }
 }
 
+void RedisClient::SetTimeout(std::chrono::milliseconds timeout) {
+  const long long ms = timeout.count();
+  redisSetTimeout(context_, timeval{static_cast<time_t>(ms / 1000),
+                                    static_cast<suseconds_t>(ms % 1000 * 1000)});
+}
+
 bool RedisClient::Ping(uint16_t port) {
   redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeval{0, 200000});
   bool pong = false;

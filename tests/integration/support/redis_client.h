@@ -5,6 +5,7 @@
 
 #include <hiredis.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ class RedisClient {
   Reply Next();
   // Sends everything appended without waiting for a reply (a command that blocks at the server).
   void Flush();
+  // How long Command and Next wait for a reply before they throw (30 s unless set); after such
+  // a throw the connection is unusable.
+  void SetTimeout(std::chrono::milliseconds timeout);
 
   // Whether a server on `port` answers PING with PONG now.
   static bool Ping(uint16_t port);

@@ -105,11 +105,16 @@ SlotgateConfig& SlotgateConfig::Top(std::string key, std::string value) {
   return *this;
 }
 
+SlotgateConfig& SlotgateConfig::Metrics(bool on) {
+  metrics_ = on;
+  return *this;
+}
+
 std::string SlotgateConfig::ToYaml(uint16_t port, uint16_t metrics_port) const {
   std::ostringstream yaml;
-  yaml << "listen: 127.0.0.1:" << port << "\n"
-       << "metrics: 127.0.0.1:" << metrics_port << "\n"
-       << "workers: " << workers_ << "\n"
+  yaml << "listen: 127.0.0.1:" << port << "\n";
+  if (metrics_) yaml << "metrics: 127.0.0.1:" << metrics_port << "\n";
+  yaml << "workers: " << workers_ << "\n"
        << "log_level: " << log_level_ << "\n";
   for (const auto& [key, value] : top_) yaml << key << ": " << value << "\n";
   yaml << "backend:\n"
@@ -136,7 +141,7 @@ SlotgateProcess::SlotgateProcess(const SlotgateConfig& config) {
   if (!mkdtemp(dir_template)) throw std::runtime_error("mkdtemp failed");
   dir_ = dir_template;
   port_ = FreePort();
-  metrics_port_ = FreePort();
+  metrics_port_ = config.metrics() ? FreePort() : 0;
   config_path_ = dir_ + "/slotgate.yaml";
   std::ofstream(config_path_) << config.ToYaml(port_, metrics_port_);
   const std::string log_path = dir_ + "/slotgate.log";
@@ -201,7 +206,9 @@ std::string SlotgateProcess::Log() const {
   return text.str();
 }
 
-std::string SlotgateProcess::Metrics() const { return HttpGet(metrics_port_, "/metrics"); }
+std::string SlotgateProcess::Metrics() const {
+  return metrics_port_ == 0 ? "" : HttpGet(metrics_port_, "/metrics");
+}
 
 std::optional<double> SlotgateProcess::Metric(const std::string& sample) const {
   std::istringstream lines(Metrics());

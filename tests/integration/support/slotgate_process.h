@@ -17,7 +17,8 @@ namespace slotgate::test {
 class RedisCluster;
 
 // Builds slotgate's YAML (keys as in deploy/slotgate.yaml). `listen` and `metrics` are filled in
-// by SlotgateProcess with free ports.
+// by SlotgateProcess with free ports; Metrics(false) leaves `metrics` out, as a user who never
+// set it runs slotgate.
 class SlotgateConfig {
  public:
   // mode: cluster, every node of `cluster` a seed.
@@ -39,6 +40,9 @@ class SlotgateConfig {
   SlotgateConfig& ReadFrom(std::string where);
   // A top-level key written as is, e.g. Top("admin_commands", "false").
   SlotgateConfig& Top(std::string key, std::string value);
+  // Whether the `metrics:` line is written (default true).
+  SlotgateConfig& Metrics(bool on);
+  bool metrics() const { return metrics_; }
 
   std::string ToYaml(uint16_t port, uint16_t metrics_port) const;
 
@@ -48,6 +52,7 @@ class SlotgateConfig {
   std::vector<std::string> seeds_;
   std::vector<std::pair<std::string, std::string>> slots_;
   int workers_ = 2;
+  bool metrics_ = true;
   std::string log_level_ = "info";
   std::vector<std::pair<std::string, std::string>> timeouts_;
   std::vector<std::pair<std::string, std::string>> limits_;
@@ -65,7 +70,7 @@ class SlotgateProcess {
   SlotgateProcess& operator=(const SlotgateProcess&) = delete;
 
   uint16_t port() const { return port_; }
-  uint16_t metrics_port() const { return metrics_port_; }
+  uint16_t metrics_port() const { return metrics_port_; }  // 0 when metrics are off
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
   const std::string& config_path() const { return config_path_; }
@@ -76,9 +81,10 @@ class SlotgateProcess {
 
   // Everything slotgate wrote to stdout and stderr so far.
   std::string Log() const;
-  // The body of GET /metrics on the metrics port ("" when it does not answer).
+  // The body of GET /metrics on the metrics port ("" when it does not answer, or metrics are off).
   std::string Metrics() const;
-  // The value of the sample whose name (with labels, if any) is exactly `sample`.
+  // The value of the sample whose name (with labels, if any) is exactly `sample`; nothing when
+  // metrics are off.
   std::optional<double> Metric(const std::string& sample) const;
 
  private:
