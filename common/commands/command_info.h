@@ -70,6 +70,8 @@ struct KeySpec {
 // slotgate's decision for a command (defined in command_policy.h), cached on the command when
 // its table is built so routing does not look it up per request.
 enum class CommandPolicy : uint8_t;
+// Which of slotgate's own behaviours a command has (command_policy.h), resolved the same way.
+enum class CommandKind : uint8_t;
 
 struct CommandInfo {
   std::string name;       // lower case; a subcommand's is "container|sub", as Redis names it
@@ -78,6 +80,7 @@ struct CommandInfo {
   std::vector<KeySpec> key_specs;
   std::vector<CommandInfo> subcommands;  // sorted by name
   CommandPolicy policy{};                // set by CommandTable from PolicyFor()
+  CommandKind kind{};                    // set by CommandTable from KindFor()
   std::string_view policy_reason;        // kRefused: the error text
 
   bool Has(CommandFlag flag) const { return (flags & flag) != 0; }

@@ -1,6 +1,7 @@
 #include "common/commands/command_policy.h"
 
 #include <string_view>
+#include <utility>
 
 #include "common/errors.h"
 
@@ -164,6 +165,57 @@ const PolicyRow* RowFor(std::string_view name) {
 }
 
 }  // namespace
+
+CommandKind KindFor(std::string_view name) {
+  using K = CommandKind;
+  static constexpr std::pair<std::string_view, CommandKind> kKinds[] = {
+      {"ping", K::kPing},
+      {"echo", K::kEcho},
+      {"quit", K::kQuit},
+      {"select", K::kSelect},
+      {"hello", K::kHello},
+      {"auth", K::kAuth},
+      {"reset", K::kReset},
+      {"command", K::kCommand},
+      {"command|count", K::kCommandCount},
+      {"client|*", K::kClient},
+      {"info", K::kInfo},
+      {"readonly", K::kReadOnly},
+      {"readwrite", K::kReadWrite},
+      {"asking", K::kAsking},
+      {"multi", K::kMulti},
+      {"exec", K::kExec},
+      {"discard", K::kDiscard},
+      {"watch", K::kWatch},
+      {"unwatch", K::kUnwatch},
+      {"subscribe", K::kSubscribe},
+      {"unsubscribe", K::kUnsubscribe},
+      {"psubscribe", K::kPSubscribe},
+      {"punsubscribe", K::kPUnsubscribe},
+      {"ssubscribe", K::kSSubscribe},
+      {"sunsubscribe", K::kSUnsubscribe},
+      {"publish", K::kPublish},
+      {"wait", K::kWait},
+      {"xread", K::kStreamRead},
+      {"xreadgroup", K::kStreamRead},
+      {"eval", K::kEval},
+      {"eval_ro", K::kEval},
+      {"evalsha", K::kEvalSha},
+      {"evalsha_ro", K::kEvalSha},
+      {"script|load", K::kScriptLoad},
+      {"script|flush", K::kScriptFlush},
+      {"script|exists", K::kScriptExists},
+      {"config|get", K::kConfigGet},
+      {"scan", K::kScan},
+      {"mget", K::kMget},
+      {"mset", K::kMset},
+      {"pubsub|shardnumsub", K::kPubsubShardNumsub},
+  };
+  for (const auto& [row, kind] : kKinds) {
+    if (Matches(row, name)) return kind;
+  }
+  return K::kOther;
+}
 
 PolicyDecision PolicyFor(const CommandInfo& cmd) {
   if (const PolicyRow* row = RowFor(cmd.name)) {

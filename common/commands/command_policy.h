@@ -27,6 +27,30 @@ enum class CommandPolicy : uint8_t {
   kRefused,       // makes no sense through a proxy; `reason` says why
 };
 
+// The commands slotgate treats specially, resolved once when the table is built so the
+// request path compares an enum, never a name. kOther: nothing special beyond its policy.
+enum class CommandKind : uint8_t {
+  kOther,
+  // Answered by slotgate itself.
+  kPing, kEcho, kQuit, kSelect, kHello, kAuth, kReset, kCommand, kCommandCount, kClient, kInfo,
+  kReadOnly, kReadWrite, kAsking,
+  // Transactions.
+  kMulti, kExec, kDiscard, kWatch, kUnwatch,
+  // Subscriptions, and PUBLISH, which goes where slotgate's subscribers are.
+  kSubscribe, kUnsubscribe, kPSubscribe, kPUnsubscribe, kSSubscribe, kSUnsubscribe, kPublish,
+  // Routed or answered with a twist.
+  kWait,        // to the node of the client's last write
+  kStreamRead,  // XREAD, XREADGROUP: blocking only with BLOCK
+  kEval,        // EVAL, EVAL_RO: the body is remembered
+  kEvalSha,     // EVALSHA, EVALSHA_RO: reloaded on NOSCRIPT
+  kScriptLoad, kScriptFlush, kScriptExists,
+  kConfigGet,   // a map for RESP3 clients
+  kScan, kMget, kMset, kPubsubShardNumsub,
+};
+
+// `name` as CommandInfo::name ("container|sub" for a subcommand).
+CommandKind KindFor(std::string_view name);
+
 struct PolicyDecision {
   CommandPolicy policy = CommandPolicy::kAnyMaster;
   std::string_view reason = {};  // kRefused: the error text (no '-', no CRLF)

@@ -105,6 +105,7 @@ std::optional<CommandInfo> ParseEntry(const RespValue& entry) {
   const PolicyDecision decision = PolicyFor(info);
   info.policy = decision.policy;
   info.policy_reason = decision.reason;
+  info.kind = KindFor(info.name);
   return info;
 }
 

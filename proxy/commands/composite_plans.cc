@@ -148,8 +148,8 @@ CompositePlan PlanSplit(const CommandInfo& cmd, std::span<const std::string_view
     plan.parts.push_back(std::move(part));
   }
   plan.keys = key_positions.size();
-  plan.merge = cmd.name == "mget"   ? MergeKind::kByKeyOrder
-               : cmd.name == "mset" ? MergeKind::kFirstUnlessError
+  plan.merge = cmd.kind == CommandKind::kMget   ? MergeKind::kByKeyOrder
+               : cmd.kind == CommandKind::kMset ? MergeKind::kFirstUnlessError
                                     : MergeKind::kSumIntegers;
   return plan;
 }
@@ -161,8 +161,8 @@ CompositePlan PlanFanOut(const CommandInfo& cmd, std::span<const std::string_vie
     plan.error = "CLUSTERDOWN Hash slot not served";
     return plan;
   }
-  if (cmd.name == "scan") return PlanScan(args, table);
-  if (cmd.name == "pubsub|shardnumsub") return PlanShardNumsub(args);
+  if (cmd.kind == CommandKind::kScan) return PlanScan(args, table);
+  if (cmd.kind == CommandKind::kPubsubShardNumsub) return PlanShardNumsub(args);
   const auto row = std::find_if(std::begin(kFanOutRows), std::end(kFanOutRows),
                                 [&](const FanOutRow& r) { return r.name == cmd.name; });
   if (row == std::end(kFanOutRows)) {

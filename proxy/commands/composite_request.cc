@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "common/commands/command_policy.h"
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -75,7 +76,7 @@ void CompositeRequest::OnRequestDone(PendingRequest* part, std::string_view repl
   std::vector<Endpoint> nodes;
   for (const auto& sent : parts_) nodes.push_back(sent->redirect_target);
   std::string merged = MergeReplies(plan_, replies_, nodes);
-  if (parent_->resp3 && parent_->command && parent_->command->name == "config|get") {
+  if (parent_->resp3 && parent_->command && parent_->command->kind == CommandKind::kConfigGet) {
     merged = PairsAsMap(merged);  // the parts ran on RESP2 connections
   }
   PendingRequest* parent = parent_;

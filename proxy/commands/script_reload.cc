@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "common/commands/command_policy.h"
 #include "common/resp/redirect.h"
 #include "common/resp/request_parser.h"
 #include "common/resp/writer.h"
@@ -13,16 +14,6 @@
 namespace slotgate {
 namespace {
 
-enum class ScriptCommand : uint8_t { kNone, kEval, kEvalSha, kLoad, kFlush };
-
-ScriptCommand Classify(const CommandInfo& command) {
-  const std::string_view name = command.name;
-  if (name == "eval" || name == "eval_ro") return ScriptCommand::kEval;
-  if (name == "evalsha" || name == "evalsha_ro") return ScriptCommand::kEvalSha;
-  if (name == "script|load") return ScriptCommand::kLoad;
-  if (name == "script|flush") return ScriptCommand::kFlush;
-  return ScriptCommand::kNone;
-}
 
 // The request's arguments. Whatever reaches a backend was written as a RESP multibulk (inline
 // requests are rewritten before dispatch), so this parses it back; false if it somehow is not.
@@ -68,11 +59,14 @@ bool OnScriptReply(ScriptMemory& memory, RequestDispatcher* dispatcher, PendingR
                    std::string_view reply, const ScannedReply& info,
                    const std::function<const Endpoint*()>& node) {
   if (!request->command) return false;
-  const ScriptCommand kind = Classify(*request->command);
-  if (kind == ScriptCommand::kNone) return false;
+  const CommandKind kind = request->command->kind;
+  if (kind != CommandKind::kEval && kind != CommandKind::kEvalSha &&
+      kind != CommandKind::kScriptLoad && kind != CommandKind::kScriptFlush) {
+    return false;
+  }
 
   if (info.is_error()) {
-    if (kind != ScriptCommand::kEvalSha || request->script_reloaded ||
+    if (kind != CommandKind::kEvalSha || request->script_reloaded ||
         ErrorCode(info.error_line) != "NOSCRIPT") {
       return false;
     }
@@ -88,12 +82,12 @@ bool OnScriptReply(ScriptMemory& memory, RequestDispatcher* dispatcher, PendingR
 
   Request args;
   switch (kind) {
-    case ScriptCommand::kEval:
+    case CommandKind::kEval:
       if (ParseArgs(request->request, &args) && args.args.size() >= 2) {
         memory.RememberBody(args.args[1]);
       }
       break;
-    case ScriptCommand::kLoad:
+    case CommandKind::kScriptLoad:
       if (ParseArgs(request->request, &args) && args.args.size() == 3) {
         const std::string_view sha = ShaOfLoadReply(reply, info);
         if (sha.empty()) {
@@ -103,11 +97,10 @@ bool OnScriptReply(ScriptMemory& memory, RequestDispatcher* dispatcher, PendingR
         }
       }
       break;
-    case ScriptCommand::kFlush:
+    case CommandKind::kScriptFlush:
       memory.Clear();
       break;
-    case ScriptCommand::kEvalSha:
-    case ScriptCommand::kNone:
+    default:
       break;
   }
   return false;

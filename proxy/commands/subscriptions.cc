@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/commands/command_policy.h"
 #include "common/errors.h"
 #include "common/resp/redirect.h"
 #include "common/resp/value.h"
@@ -40,10 +41,12 @@ void Subscriptions::Handle(const CommandInfo& cmd, std::span<const std::string_v
                            PendingRequest* pending, bool resp3) {
   resp3_ = resp3;
   const std::string_view name = cmd.name;
-  const Kind kind = name == "ssubscribe" || name == "sunsubscribe" ? Kind::kShard
-                    : name.starts_with("p")                        ? Kind::kPattern
-                                                                   : Kind::kChannel;
-  const bool subscribe = name.find("unsub") == std::string_view::npos;
+  using K = CommandKind;
+  const Kind kind = cmd.kind == K::kSSubscribe || cmd.kind == K::kSUnsubscribe ? Kind::kShard
+                    : cmd.kind == K::kPSubscribe || cmd.kind == K::kPUnsubscribe ? Kind::kPattern
+                                                                                 : Kind::kChannel;
+  const bool subscribe =
+      cmd.kind == K::kSubscribe || cmd.kind == K::kPSubscribe || cmd.kind == K::kSSubscribe;
   const std::span<const std::string_view> names = args.subspan(1);
   std::string reply;
   if (kind == Kind::kShard) {

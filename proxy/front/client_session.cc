@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_set>
 
 #include "common/commands/command_policy.h"
 #include "common/errors.h"
@@ -27,9 +26,6 @@ constexpr size_t kIdleBufferKeep = 64 * 1024;
 // Reading pauses above these and resumes once both are below half of them.
 constexpr size_t kMaxPendingRequests = 4096;
 constexpr size_t kMaxUnwrittenBytes = 4 * 1024 * 1024;
-// What an idle session keeps for its next requests.
-constexpr size_t kKeptFree = 16;
-constexpr size_t kKeptBufferBytes = 16 * 1024;
 
 template <typename T>
 uv_handle_t* AsHandle(T* h) {
@@ -72,7 +68,6 @@ int ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
     std::string reply;
     WriteError(reply, "ERR max number of clients reached");
     PendingRequest* pending = session->NewPending();
-    session->queue_.push_back(pending);
     pending->close_after = true;
     session->AnswerNow(pending, reply);
     return 0;
@@ -118,7 +113,7 @@ void ClientSession::Register() {
 // The fields CLIENT LIST shows that change only with a command's effect.
 void ClientSession::UpdateRecord() {
   if (!record_) return;
-  record_->multi.store(in_multi_ ? static_cast<int32_t>(multi_commands_.size()) : -1,
+  record_->multi.store(transaction_.in_multi() ? static_cast<int32_t>(transaction_.queued()) : -1,
                        std::memory_order_relaxed);
   record_->resp.store(resp3_ ? 3 : 2, std::memory_order_relaxed);
   if (subscriptions_) {
@@ -185,7 +180,7 @@ void ClientSession::OnRead(ssize_t nread) {
 void ClientSession::ProcessInput() {
   processing_ = true;
   while (!blocked_on_ && !input_stopped_ && !closing_ && !in_.empty() &&
-         queue_.size() < kMaxPendingRequests) {
+         replies_.size() < kMaxPendingRequests) {
     size_t consumed = 0;
     const ParseStatus status = parser_.Parse(in_.data(), &consumed, &request_);
     if (status == ParseStatus::kNeedMore) {
@@ -216,7 +211,6 @@ void ClientSession::AnswerAndStopReading(std::string_view error) {
   std::string reply;
   WriteError(reply, error);
   PendingRequest* pending = NewPending();
-  queue_.push_back(pending);
   pending->close_after = true;
   input_stopped_ = true;
   AnswerNow(pending, reply);
@@ -229,15 +223,7 @@ void ClientSession::AnswerError(PendingRequest* pending, std::string_view error)
 }
 
 PendingRequest* ClientSession::NewPending() {
-  PendingRequest* pending;
-  if (free_.empty()) {
-    owned_.push_back(std::make_unique<PendingRequest>());
-    pending = owned_.back().get();
-  } else {
-    pending = free_.back();
-    free_.pop_back();
-  }
-  pending->Reset();
+  PendingRequest* pending = replies_.Push();
   pending->waiter = this;
   pending->lane = &lane_;
   pending->seq = lane_.next_seq++;
@@ -246,25 +232,9 @@ PendingRequest* ClientSession::NewPending() {
   return pending;
 }
 
-// Back to the free list, without the memory of a large request or reply (a pipelined burst of
-// big values must not stay allocated for the life of the connection). Past kKeptFree spare
-// requests, an idle session gives the rest back too.
-void ClientSession::Recycle(PendingRequest* request) {
-  if (request->request.capacity() > kKeptBufferBytes) std::string().swap(request->request);
-  if (request->reply.capacity() > kKeptBufferBytes) std::string().swap(request->reply);
-  free_.push_back(request);
-  if (!queue_.empty() || free_.size() <= kKeptFree) return;
-  const std::unordered_set<PendingRequest*> spare(free_.begin() + kKeptFree, free_.end());
-  free_.resize(kKeptFree);
-  std::erase_if(owned_, [&](const std::unique_ptr<PendingRequest>& p) {
-    return spare.contains(p.get());
-  });
-}
-
 void ClientSession::HandleRequest(const Request& request) {
   const std::span<const std::string_view> args(request.args);
   PendingRequest* pending = NewPending();
-  queue_.push_back(pending);
   std::string reply;
   if (replies_off_ || skip_next_reply_) {
     pending->silent = true;
@@ -274,7 +244,7 @@ void ClientSession::HandleRequest(const Request& request) {
   // Inside MULTI, a command refused before it could be queued fails the transaction, as in
   // Redis, so EXEC then answers EXECABORT.
   const auto refuse = [&](std::string_view error) {
-    multi_failed_ = in_multi_;
+    transaction_.Refused();
     WriteError(reply, error);
     AnswerNow(pending, reply);
   };
@@ -292,15 +262,17 @@ void ClientSession::HandleRequest(const Request& request) {
   if (!cmd.ArityAllows(args.size())) {
     return refuse("ERR wrong number of arguments for '" + cmd.name + "' command");
   }
-  if (InSubscribedMode() && cmd.policy != CommandPolicy::kPubSub && cmd.name != "ping" &&
-      cmd.name != "quit" && cmd.name != "reset") {
+  if (InSubscribedMode() && cmd.policy != CommandPolicy::kPubSub && cmd.kind != CommandKind::kPing &&
+      cmd.kind != CommandKind::kQuit && cmd.kind != CommandKind::kReset) {
     return refuse("ERR Can't execute '" + cmd.name +
                   "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
                   "in this context");
   }
   if (cmd.policy == CommandPolicy::kTransaction) return HandleTransaction(cmd, args, pending);
-  if (cmd.policy == CommandPolicy::kPubSub && !in_multi_) return Subscribe(cmd, args, pending);
-  if (InSubscribedMode() && cmd.name == "ping") {
+  if (cmd.policy == CommandPolicy::kPubSub && !transaction_.in_multi()) {
+    return Subscribe(cmd, args, pending);
+  }
+  if (InSubscribedMode() && cmd.kind == CommandKind::kPing) {
     // Subscribed RESP2 clients get PING's answer as a message-shaped array.
     WriteArrayHeader(reply, 2);
     WriteBulkString(reply, "pong");
@@ -311,21 +283,25 @@ void ClientSession::HandleRequest(const Request& request) {
   RouteContext route_context{read_from_, &key_positions_, context_->config->admin_commands};
   const Route route = RouteRequest(*context_->dispatcher->table(), cmd, args, route_context);
   // QUIT and RESET act at once even inside MULTI, as in Redis; RESET also ends the block.
-  if (route.kind == Route::Kind::kLocal && cmd.name == "reset") {
+  if (cmd.kind == CommandKind::kReset) {
     replies_off_ = skip_next_reply_ = pending->silent = false;  // RESET itself is answered
     if (subscriptions_) subscriptions_->Clear();
-    ResetMulti();
-    EndWatch(/*tell_node=*/true);
+    if (const std::optional<Endpoint> node = transaction_.Reset()) SendUnwatch(*node);
+    UpdateRecord();
     read_from_ = context_->config->read_from;
   }
-  if (route.kind == Route::Kind::kLocal && !in_multi_ &&
-      (cmd.name == "readonly" || cmd.name == "readwrite")) {
+  if (!transaction_.in_multi() &&
+      (cmd.kind == CommandKind::kReadOnly || cmd.kind == CommandKind::kReadWrite)) {
     // A cluster client's READONLY asks for replica reads; without a replica the master serves.
-    read_from_ = cmd.name == "readwrite"                            ? ReadFrom::kMaster
+    read_from_ = cmd.kind == CommandKind::kReadWrite                ? ReadFrom::kMaster
                  : context_->config->read_from == ReadFrom::kMaster ? ReadFrom::kPreferReplica
                                                                     : context_->config->read_from;
   }
-  if (in_multi_ && cmd.name != "quit") return QueueInMulti(cmd, request, route, pending);
+  if (transaction_.in_multi() && cmd.kind != CommandKind::kQuit) {
+    const std::string queued = transaction_.Queue(cmd, request, route);
+    UpdateRecord();
+    return AnswerNow(pending, queued);
+  }
   switch (route.kind) {
     case Route::Kind::kLocal: {
       LocalSession session{id_, &name_, &resp3_, &context_->process->clients};
@@ -342,7 +318,7 @@ void ClientSession::HandleRequest(const Request& request) {
         skip_next_reply_ = *answer.reply_mode == ReplyMode::kSkip;
         pending->silent = *answer.reply_mode != ReplyMode::kOn;
       }
-      if (cmd.name == "hello" || cmd.name == "reset") UpdateRecord();
+      if (cmd.kind == CommandKind::kHello || cmd.kind == CommandKind::kReset) UpdateRecord();
       return AnswerNow(pending, reply);
     }
     case Route::Kind::kError:
@@ -357,7 +333,7 @@ void ClientSession::HandleRequest(const Request& request) {
         WriteError(reply, plan.error);
         return AnswerNow(pending, reply);
       }
-      if (cmd.name == "script|exists" && AllScriptsRemembered(args.subspan(2))) {
+      if (cmd.kind == CommandKind::kScriptExists && AllScriptsRemembered(args.subspan(2))) {
         // A script slotgate remembers runs wherever EVALSHA lands: it loads it on NOSCRIPT.
         WriteArrayHeader(reply, args.size() - 2);
         for (size_t i = 2; i < args.size(); ++i) WriteInteger(reply, 1);
@@ -380,7 +356,7 @@ namespace {
 
 // XREAD and XREADGROUP block only when asked to; without BLOCK they are ordinary reads.
 bool AsksToBlock(const CommandInfo& cmd, std::span<const std::string_view> args) {
-  if (cmd.name != "xread" && cmd.name != "xreadgroup") return true;
+  if (cmd.kind != CommandKind::kStreamRead) return true;
   for (size_t i = 1; i < args.size(); ++i) {
     if (EqualsIgnoreCase(args[i], "STREAMS")) return false;
     if (EqualsIgnoreCase(args[i], "BLOCK")) return true;
@@ -401,7 +377,7 @@ void ClientSession::Send(const CommandInfo& cmd, const Request& request, const R
     pending->request.assign(request.raw);
   }
   if (cmd.policy == CommandPolicy::kBlocking) {
-    if (cmd.name == "wait") {
+    if (cmd.kind == CommandKind::kWait) {
       // WAIT counts the replicas that caught up with the last write of the connection it
       // arrives on, so it goes on the shared connection that carried the client's last write.
       // It holds that connection while it waits: its timeout is capped so that one client's
@@ -440,16 +416,8 @@ void ClientSession::Subscribe(const CommandInfo& cmd, std::span<const std::strin
 
 void ClientSession::Push(std::string_view frame) {
   if (closing_) return;
-  if (queue_.empty()) {
-    out_.Append(frame);
-  } else {
-    PendingRequest* push = NewPending();
-    push->reply.assign(frame);
-    parked_reply_bytes_ += frame.size();
-    push->done = true;
-    queue_.push_back(push);
-  }
-  DrainQueue();
+  replies_.Append(frame, &out_);
+  AfterReplies();
 }
 
 size_t ClientSession::OutputLimit() const {
@@ -470,9 +438,7 @@ DedicatedConnections* ClientSession::Dedicated() {
     options.connect_timeout_ms = context_->config->timeouts.connect_ms;
     dedicated_ = std::make_unique<DedicatedConnections>(
         context_->loop, context_->scheduler, options, &context_->metrics->dedicated_connections,
-        [this](const Endpoint& node) {
-          if (watch_node_ && *watch_node_ == node) watch_lost_ = true;
-        });
+        [this](const Endpoint& node) { transaction_.OnConnectionLost(node); });
   }
   return dedicated_.get();
 }
@@ -480,139 +446,36 @@ DedicatedConnections* ClientSession::Dedicated() {
 void ClientSession::HandleTransaction(const CommandInfo& cmd,
                                       std::span<const std::string_view> args,
                                       PendingRequest* pending) {
-  std::string reply;
-  if (cmd.name == "multi") {
-    if (in_multi_) {
-      WriteError(reply, "ERR MULTI calls can not be nested");
-    } else {
-      in_multi_ = true;
-      multi_slot_ = watch_slot_;  // the block runs where the watch is
-      UpdateRecord();
-      WriteSimpleString(reply, "OK");
-    }
-  } else if (cmd.name == "discard") {
-    if (!in_multi_) {
-      WriteError(reply, "ERR DISCARD without MULTI");
-    } else {
-      ResetMulti();
-      EndWatch(/*tell_node=*/true);
-      WriteSimpleString(reply, "OK");
-    }
-  } else if (cmd.name == "exec") {
-    if (!in_multi_) {
-      WriteError(reply, "ERR EXEC without MULTI");
-    } else if (multi_failed_) {
-      ResetMulti();
-      EndWatch(/*tell_node=*/true);
-      WriteError(reply, "EXECABORT Transaction discarded because of previous errors.");
-    } else if (watch_lost_) {
-      ResetMulti();
-      EndWatch(/*tell_node=*/false);
-      reply = "*-1\r\n";
-    } else {
-      std::vector<std::string> commands = std::move(multi_commands_);
-      const int slot = multi_slot_;
-      std::optional<Endpoint> watch_node = watch_node_;
-      if (watch_node) pending->dedicated = Dedicated();
-      ResetMulti();
-      EndWatch(/*tell_node=*/false);  // EXEC ends the watch at the node
+  ClientTransaction::Outcome outcome = transaction_.Handle(cmd, args, resp3_);
+  if (outcome.unwatch_at) SendUnwatch(*outcome.unwatch_at);
+  UpdateRecord();
+  switch (outcome.kind) {
+    case ClientTransaction::Outcome::Kind::kReply:
+      return AnswerNow(pending, outcome.reply);
+    case ClientTransaction::Outcome::Kind::kSendWatch:
+      // On the client's own connection to the keys' node: EXEC must come on the same one.
+      pending->slot = outcome.slot;
+      pending->dedicated = Dedicated();
+      WriteCommand(pending->request, args);
+      watch_request_ = pending;
+      blocked_on_ = pending;
       ++outstanding_;
-      TransactionRequest::Start(pending, std::move(commands), slot, std::move(watch_node),
-                                context_->dispatcher);
-      return;
-    }
-  } else if (cmd.name == "watch") {
-    if (in_multi_) {
-      WriteError(reply, "ERR WATCH inside MULTI is not allowed");
-    } else {
-      return Watch(args, pending);
-    }
-  } else if (cmd.name == "unwatch" && !in_multi_) {
-    EndWatch(/*tell_node=*/true);
-    WriteSimpleString(reply, "OK");
-  } else {  // UNWATCH inside MULTI is queued, as Redis does
-    multi_commands_.emplace_back();
-    WriteCommand(multi_commands_.back(), {"UNWATCH"});
-    WriteSimpleString(reply, "QUEUED");
+      return context_->dispatcher->Dispatch(pending);
+    case ClientTransaction::Outcome::Kind::kExec:
+      if (outcome.watch_node) pending->dedicated = Dedicated();
+      ++outstanding_;
+      return TransactionRequest::Start(pending, std::move(outcome.commands), outcome.slot,
+                                       std::move(outcome.watch_node), context_->dispatcher);
   }
-  AnswerNow(pending, reply);
 }
 
-// Watched keys must share a slot (and the slot of any earlier WATCH): the node checks them
-// per connection, so WATCH goes on the client's own connection to that slot's owner.
-void ClientSession::Watch(std::span<const std::string_view> args, PendingRequest* pending) {
-  const uint16_t slot = KeySlot(args[1]);
-  for (size_t i = 2; i < args.size(); ++i) {
-    if (KeySlot(args[i]) != slot) return AnswerError(pending, errors::kCrossSlot);
+void ClientSession::SendUnwatch(const Endpoint& node) {
+  if (!dedicated_) return;
+  if (BackendConnection* connection = dedicated_->Find(node, false, false)) {
+    std::string unwatch;
+    WriteCommand(unwatch, {"UNWATCH"});
+    connection->Send(unwatch, nullptr);
   }
-  if (watch_slot_ >= 0 && watch_slot_ != slot) return AnswerError(pending, errors::kCrossSlot);
-  pending->slot = slot;
-  pending->dedicated = Dedicated();
-  WriteCommand(pending->request, args);
-  watch_request_ = pending;
-  blocked_on_ = pending;
-  ++outstanding_;
-  context_->dispatcher->Dispatch(pending);
-}
-
-void ClientSession::EndWatch(bool tell_node) {
-  if (tell_node && watch_node_ && !watch_lost_) {
-    if (BackendConnection* connection = dedicated_->Find(*watch_node_, false, false)) {
-      std::string unwatch;
-      WriteCommand(unwatch, {"UNWATCH"});
-      connection->Send(unwatch, nullptr);
-    }
-  }
-  watch_slot_ = -1;
-  watch_node_.reset();
-  watch_lost_ = false;
-}
-
-void ClientSession::QueueInMulti(const CommandInfo& cmd, const Request& request, const Route& route,
-                                 PendingRequest* pending) {
-  std::string reply;
-  const auto fail = [&](std::string_view error) {
-    multi_failed_ = true;
-    WriteError(reply, error);
-    AnswerNow(pending, reply);
-  };
-  switch (route.kind) {
-    case Route::Kind::kError:
-      return fail(route.error);
-    case Route::Kind::kSplit:
-      return fail(errors::kCrossSlot);
-    case Route::Kind::kFanOut:
-      return fail("ERR proxy: '" + cmd.name + "' runs on every node and cannot be part of MULTI");
-    case Route::Kind::kLocal:
-      if (cmd.name != "ping" && cmd.name != "echo") {
-        return fail("ERR proxy: '" + cmd.name + "' cannot be part of MULTI through slotgate");
-      }
-      break;
-    case Route::Kind::kSlot:
-    case Route::Kind::kUnserved:
-      if (multi_slot_ >= 0 && multi_slot_ != route.slot) return fail(errors::kCrossSlot);
-      multi_slot_ = route.slot;
-      break;
-    case Route::Kind::kAnyMaster:
-      break;
-  }
-  multi_commands_.emplace_back();
-  if (request.is_inline) {
-    WriteCommand(multi_commands_.back(), std::span<const std::string_view>(request.args));
-  } else {
-    multi_commands_.back().assign(request.raw);
-  }
-  UpdateRecord();
-  WriteSimpleString(reply, "QUEUED");
-  AnswerNow(pending, reply);
-}
-
-void ClientSession::ResetMulti() {
-  in_multi_ = false;
-  multi_failed_ = false;
-  multi_slot_ = -1;
-  multi_commands_.clear();
-  UpdateRecord();
 }
 
 void ClientSession::AnswerNow(PendingRequest* pending, std::string_view reply) {
@@ -629,12 +492,7 @@ void ClientSession::OnRequestDone(PendingRequest* request, std::string_view repl
   }
   if (request == watch_request_) {
     watch_request_ = nullptr;
-    if (reply == "+OK\r\n") {
-      const Endpoint& node = dedicated_->last_node();
-      if (watch_node_ && *watch_node_ != node) watch_lost_ = true;  // the slot moved meanwhile
-      watch_node_ = node;
-      watch_slot_ = request->slot;
-    }
+    transaction_.OnWatchAnswered(reply == "+OK\r\n", dedicated_->last_node(), request->slot);
   }
   const uint64_t elapsed = uv_hrtime() - request->started_ns;
   context_->metrics->RecordLatency(elapsed);
@@ -645,35 +503,15 @@ void ClientSession::OnRequestDone(PendingRequest* request, std::string_view repl
       if (!reply.empty() && (reply[0] == '-' || reply[0] == '!')) counters->second.errors.Add();
     }
   }
-  if (!closing_ && !queue_.empty() && queue_.front() == request) {
-    // In order: straight to the socket buffer, no copy into the request.
-    if (!request->silent) out_.Append(reply);
-    if (request->close_after) close_when_written_ = true;
-    queue_.pop_front();
-    Recycle(request);
-    DrainQueue();
-  } else {
-    request->reply.assign(reply);
-    parked_reply_bytes_ += reply.size();
-    request->done = true;
-    DrainQueue();
-  }
+  replies_.Complete(request, reply, closing_ ? nullptr : &out_);
+  if (replies_.closing_reply_written()) close_when_written_ = true;
+  AfterReplies();
   // Requests read while blocked run now; from inside ProcessInput its own loop goes on.
   if (resume && !processing_ && !closing_) ProcessInput();
   MaybeDelete();
 }
 
-void ClientSession::DrainQueue() {
-  while (!queue_.empty() && queue_.front()->done) {
-    PendingRequest* front = queue_.front();
-    queue_.pop_front();
-    if (!closing_ && !close_when_written_) {
-      if (!front->silent) out_.Append(front->reply);
-      if (front->close_after) close_when_written_ = true;
-    }
-    parked_reply_bytes_ -= front->reply.size();
-    Recycle(front);
-  }
+void ClientSession::AfterReplies() {
   if (closing_) return;
   // A client that does not read its replies is dropped at the limit, as Redis drops clients
   // over their output buffer limit, before it can exhaust memory.
@@ -689,7 +527,7 @@ void ClientSession::DrainQueue() {
 void ClientSession::Flush() {
   if (closing_ || writer_.writing()) return;
   if (out_.empty()) {
-    if (close_when_written_ && queue_.empty()) Close();
+    if (close_when_written_ && replies_.empty()) Close();
     return;
   }
   StartWrite();
@@ -724,7 +562,7 @@ void ClientSession::OnWritten(int status) {
 // Everything queued is written: close if that was the last owed reply, else maybe read again.
 void ClientSession::AfterWrite() {
   if (record_) record_->output_bytes.store(OwedBytes(), std::memory_order_relaxed);
-  if (close_when_written_ && queue_.empty()) {
+  if (close_when_written_ && replies_.empty()) {
     Close();
     return;
   }
@@ -740,10 +578,10 @@ void ClientSession::UpdateReadPause() {
     return;
   }
   const size_t unwritten = OwedBytes();
-  if (reading_ && (queue_.size() >= kMaxPendingRequests || unwritten >= kMaxUnwrittenBytes)) {
+  if (reading_ && (replies_.size() >= kMaxPendingRequests || unwritten >= kMaxUnwrittenBytes)) {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;
-  } else if (!reading_ && queue_.size() < kMaxPendingRequests / 2 &&
+  } else if (!reading_ && replies_.size() < kMaxPendingRequests / 2 &&
              unwritten < kMaxUnwrittenBytes / 2) {
     StartReading();
     // Requests already read while paused are parsed now, not on the next read.
@@ -752,16 +590,14 @@ void ClientSession::UpdateReadPause() {
 }
 
 size_t ClientSession::MemoryBytes() const {
-  size_t bytes = in_.capacity() + OwedBytes();
-  for (const std::string& command : multi_commands_) bytes += command.size();
-  return bytes;
+  return in_.capacity() + OwedBytes() + transaction_.queued_bytes();
 }
 
 void ClientSession::Drain() {
   input_stopped_ = true;
   close_when_written_ = true;
   UpdateReadPause();
-  if (!writer_.writing() && out_.empty() && queue_.empty()) Close();
+  if (!writer_.writing() && out_.empty() && replies_.empty()) Close();
 }
 
 void ClientSession::Close() {

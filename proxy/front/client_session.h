@@ -2,7 +2,7 @@
 // and writes replies strictly in request order, batched into one write per loop turn.
 //
 //   socket -> in_ -> RequestParser -> CommandTable / RouteRequest -> local answer or Dispatch
-//   socket <- out_ <- queue_ (in request order; replies may complete out of order behind it)
+//   socket <- out_ <- replies_ (in request order; replies may complete out of order behind it)
 //
 // Memory is bounded: reading pauses while too many requests are pending or too many reply bytes
 // wait for the socket, and resumes when they drain. The object outlives its socket until every
@@ -24,6 +24,8 @@
 #include "proxy/commands/subscriptions.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/front/client_transaction.h"
+#include "proxy/front/reply_queue.h"
 #include "proxy/stream_writer.h"
 #include "proxy/route/router.h"
 #include "proxy/worker_context.h"
@@ -51,7 +53,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   bool no_evict() const { return no_evict_; }
 
   // Nothing read and nothing owed since `last_active_ms` (loop time): the idle timeout applies.
-  bool IdleSince(uint64_t ms) const { return queue_.empty() && last_active_ms_ < ms; }
+  bool IdleSince(uint64_t ms) const { return replies_.empty() && last_active_ms_ < ms; }
   uint64_t id() const { return id_; }
 
  private:
@@ -64,8 +66,8 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   void HandleRequest(const Request& request);
   void HandleTransaction(const CommandInfo& cmd, std::span<const std::string_view> args,
                          PendingRequest* pending);
-  void Watch(std::span<const std::string_view> args, PendingRequest* pending);
-  void EndWatch(bool tell_node);
+  // UNWATCH on the client's own connection to `node`, where its watch is.
+  void SendUnwatch(const Endpoint& node);
   // Sends `pending` (routed to one slot or any master) to the backend.
   void Send(const CommandInfo& cmd, const Request& request, const Route& route,
             PendingRequest* pending);
@@ -76,17 +78,15 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   // A RESP2 client with subscriptions may only (un)subscribe, PING, QUIT and RESET.
   bool InSubscribedMode() const { return subscriptions_ && subscriptions_->active() && !resp3_; }
   size_t OutputLimit() const;
-  void QueueInMulti(const CommandInfo& cmd, const Request& request, const Route& route,
-                    PendingRequest* pending);
-  void ResetMulti();
+  // A new request at the back of the reply queue, in this client's lane.
   PendingRequest* NewPending();
-  void Recycle(PendingRequest* request);
   // Reply bytes held for this client: unwritten ones, and those done but waiting behind an
   // earlier reply (or pub/sub pushes behind an unanswered request).
-  size_t OwedBytes() const { return writer_.unwritten() + parked_reply_bytes_; }
+  size_t OwedBytes() const { return writer_.unwritten() + replies_.held_bytes(); }
   void AnswerNow(PendingRequest* pending, std::string_view reply);
   void AnswerError(PendingRequest* pending, std::string_view error);
-  void DrainQueue();
+  // After replies were added: drop a client past its output limit, else schedule the write.
+  void AfterReplies();
   void StartWrite();
   void OnWritten(int status);
   void AfterWrite();
@@ -109,11 +109,8 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   std::vector<uint32_t> key_positions_;
 
   ClientLane lane_;                    // this client's order and cancellation in the engine
-  std::deque<PendingRequest*> queue_;  // in request order
-  std::vector<std::unique_ptr<PendingRequest>> owned_;
-  std::vector<PendingRequest*> free_;
+  ReplyQueue replies_;
   size_t outstanding_ = 0;  // dispatched, not yet answered
-  size_t parked_reply_bytes_ = 0;  // sum of reply.size() of the done requests in queue_
 
   // Set while a blocking command, WATCH or WAIT is at a node: like a blocked Redis client,
   // the session reads on (to notice a disconnect) but runs nothing more until it is answered.
@@ -129,17 +126,8 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   ReadFrom read_from_ = ReadFrom::kMaster;  // the config's, until READONLY / READWRITE
   int last_write_slot_ = -1;  // WAIT asks the node that took the client's last write
 
-  // WATCH: the keys' slot and the node whose connection (in dedicated_) holds the watch.
+  ClientTransaction transaction_;            // MULTI and WATCH
   PendingRequest* watch_request_ = nullptr;  // the WATCH in flight
-  int watch_slot_ = -1;
-  std::optional<Endpoint> watch_node_;
-  bool watch_lost_ = false;  // that connection closed: EXEC cannot be guarded any more
-
-  // MULTI ... EXEC: commands are queued here and sent together at EXEC.
-  bool in_multi_ = false;
-  bool multi_failed_ = false;  // a command was refused while queuing: EXEC answers EXECABORT
-  int multi_slot_ = -1;        // the slot every keyed command of the block must hash to
-  std::vector<std::string> multi_commands_;
 
   StreamWriter writer_;
   ByteBuffer& out_;  // writer_'s queue: replies in order, not yet written

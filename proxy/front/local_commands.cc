@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "common/commands/command_policy.h"
 #include "common/errors.h"
 #include "common/resp/writer.h"
 #include "common/text.h"
@@ -204,51 +205,67 @@ void Info(Args args, const WorkerContext& context, std::string* reply, LocalAnsw
 LocalAnswer AnswerLocally(const CommandInfo& cmd, Args args, const LocalSession& session,
                           const WorkerContext& context, std::string* reply) {
   LocalAnswer answer;
-  const std::string_view name = cmd.name;
-  if (name == "ping") {
-    if (args.size() > 2) {
-      WriteError(*reply, "ERR wrong number of arguments for 'ping' command");
-    } else if (args.size() == 2) {
+  switch (cmd.kind) {
+    case CommandKind::kPing:
+      if (args.size() > 2) {
+        WriteError(*reply, "ERR wrong number of arguments for 'ping' command");
+      } else if (args.size() == 2) {
+        WriteBulkString(*reply, args[1]);
+      } else {
+        WriteSimpleString(*reply, "PONG");
+      }
+      break;
+    case CommandKind::kEcho:
       WriteBulkString(*reply, args[1]);
-    } else {
-      WriteSimpleString(*reply, "PONG");
+      break;
+    case CommandKind::kQuit:
+      WriteSimpleString(*reply, "OK");
+      answer.close_after = true;
+      break;
+    case CommandKind::kSelect:
+      Select(args, reply);
+      break;
+    case CommandKind::kHello:
+      Hello(args, session, reply);
+      break;
+    case CommandKind::kAuth:
+      WriteError(*reply,
+                 "ERR AUTH <password> called without any password configured for the default "
+                 "user. Are you sure your configuration is correct?");
+      break;
+    case CommandKind::kReset:
+      session.name->clear();
+      session.registry->SetName(session.id, "");
+      *session.resp3 = false;
+      WriteSimpleString(*reply, "RESET");
+      break;
+    case CommandKind::kCommand:
+      reply->append(context.commands->raw_reply());
+      break;
+    case CommandKind::kCommandCount:
+      WriteInteger(*reply, static_cast<int64_t>(context.commands->size()));
+      break;
+    case CommandKind::kClient: {
+      ClientCommandState state{session.id, session.name, *session.resp3, session.registry, {}, {}};
+      AnswerClient(args, &state, reply);
+      answer.reply_mode = state.reply_mode;
+      answer.no_evict = state.no_evict;
+      break;
     }
-  } else if (name == "echo") {
-    WriteBulkString(*reply, args[1]);
-  } else if (name == "quit") {
-    WriteSimpleString(*reply, "OK");
-    answer.close_after = true;
-  } else if (name == "select") {
-    Select(args, reply);
-  } else if (name == "hello") {
-    Hello(args, session, reply);
-  } else if (name == "auth") {
-    WriteError(*reply,
-               "ERR AUTH <password> called without any password configured for the default "
-               "user. Are you sure your configuration is correct?");
-  } else if (name == "reset") {
-    session.name->clear();
-    session.registry->SetName(session.id, "");
-    *session.resp3 = false;
-    WriteSimpleString(*reply, "RESET");
-  } else if (name == "command") {
-    reply->append(context.commands->raw_reply());
-  } else if (name == "command|count") {
-    WriteInteger(*reply, static_cast<int64_t>(context.commands->size()));
-  } else if (name.starts_with("client|")) {
-    ClientCommandState state{session.id, session.name, *session.resp3, session.registry, {}, {}};
-    AnswerClient(args, &state, reply);
-    answer.reply_mode = state.reply_mode;
-    answer.no_evict = state.no_evict;
-  } else if (name == "info") {
-    Info(args, context, reply, &answer);
-  } else if (name == "readonly" || name == "readwrite" || name == "asking") {
-    WriteSimpleString(*reply, "OK");
-  } else {
-    std::string error = "ERR proxy: '";
-    error.append(cmd.name);
-    error.append("' is not available through slotgate yet");
-    WriteError(*reply, error);
+    case CommandKind::kInfo:
+      Info(args, context, reply, &answer);
+      break;
+    case CommandKind::kReadOnly:
+    case CommandKind::kReadWrite:
+    case CommandKind::kAsking:
+      WriteSimpleString(*reply, "OK");
+      break;
+    default: {
+      std::string error = "ERR proxy: '";
+      error.append(cmd.name);
+      error.append("' is not available through slotgate yet");
+      WriteError(*reply, error);
+    }
   }
   return answer;
 }

@@ -1,5 +1,6 @@
 #include "proxy/route/router.h"
 
+#include "common/commands/command_policy.h"
 #include "common/commands/key_extraction.h"
 #include "common/errors.h"
 #include "common/slot.h"
@@ -41,7 +42,9 @@ Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,
   ExtractKeyPositions(cmd, args, &positions, {.include_not_keys = true});
   if (positions.empty()) {
     route.kind = Route::Kind::kAnyMaster;
-    if (cmd.name == "publish" && table.ShardForSlot(kPubSubHomeSlot)) route.slot = kPubSubHomeSlot;
+    if (cmd.kind == CommandKind::kPublish && table.ShardForSlot(kPubSubHomeSlot)) {
+      route.slot = kPubSubHomeSlot;
+    }
     return route;
   }
   const uint16_t slot = KeySlot(args[positions[0]]);

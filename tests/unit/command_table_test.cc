@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -180,6 +181,27 @@ TEST(CommandPolicy, OnlyConfigChangesAreAdminGated) {
   EXPECT_EQ(AdminCommandRefusal("config|set"),
             "ERR proxy: CONFIG SET is disabled (admin_commands: false)");
   EXPECT_EQ(AdminCommandRefusal("config|get"), "");
+}
+
+TEST(CommandKind, TheTableResolvesEachSpecialCommandOnce) {
+  EXPECT_EQ(Find({"ping"}).command->kind, CommandKind::kPing);
+  EXPECT_EQ(Find({"client", "list"}).command->kind, CommandKind::kClient);
+  EXPECT_EQ(Find({"client", "no-evict", "on"}).command->kind, CommandKind::kClient);
+  EXPECT_EQ(Find({"xreadgroup"}).command->kind, CommandKind::kStreamRead);
+  EXPECT_EQ(Find({"evalsha_ro"}).command->kind, CommandKind::kEvalSha);
+  EXPECT_EQ(Find({"script", "load", "x"}).command->kind, CommandKind::kScriptLoad);
+  EXPECT_EQ(Find({"script", "kill"}).command->kind, CommandKind::kOther);
+  EXPECT_EQ(Find({"get"}).command->kind, CommandKind::kOther);
+}
+
+TEST(CommandKind, EverySpecialKindNamesACommandOfRedis70) {
+  std::set<CommandKind> seen;
+  for (const auto& [name, cmd] : CommandTable::Recorded()->commands()) {
+    seen.insert(cmd.kind);
+    for (const CommandInfo& sub : cmd.subcommands) seen.insert(sub.kind);
+  }
+  // Every enumerator up to the last, kPubsubShardNumsub, is some command's: no row misspelt.
+  EXPECT_EQ(seen.size(), static_cast<size_t>(CommandKind::kPubsubShardNumsub) + 1);
 }
 
 TEST(CommandPolicy, ConnectionCommandsAreAnsweredLocally) {
