@@ -67,6 +67,9 @@ struct Limits {
   uint64_t client_query_buffer_bytes = 1ull << 30;    // unparsed request bytes, 1mb-1024gb,
                                                       // at least max_bulk_length
   uint32_t backend_connections_per_node = 1;          // pipelined, per worker per node, 1-64
+  // Connections clients hold of their own (blocking commands, WATCH, subscriptions) to one
+  // node, all workers together; past it such a command is refused. 1-1000000.
+  uint32_t dedicated_connections_per_node = 5000;
   // Pushes (messages) not yet written to a subscribed client; above it the client is
   // disconnected, as Redis does with client-output-buffer-limit pubsub. 64kb-1024gb.
   uint64_t pubsub_output_buffer_bytes = 32ull << 20;

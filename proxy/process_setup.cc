@@ -1,11 +1,10 @@
 #include "proxy/process_setup.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <csignal>
-
-#include <spdlog/spdlog.h>
 
 namespace slotgate {
 namespace {

@@ -19,11 +19,6 @@ namespace {
 // In-flight requests get this long to finish after SIGTERM before their clients are closed.
 constexpr uint64_t kShutdownGraceMs = 5000;
 
-unsigned WorkerCount(const Config& config) {
-  if (config.workers > 0) return config.workers;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 struct ShutdownState {
   std::vector<std::unique_ptr<Worker>>* workers;
   Topology* topology;

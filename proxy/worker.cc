@@ -20,9 +20,22 @@ uv_loop_t* InitLoop(uv_loop_t* loop) {
   return loop;
 }
 
+}  // namespace
+
+unsigned WorkerCount(const Config& config) {
+  if (config.workers > 0) return config.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+namespace {
+
 BackendPoolOptions PoolOptions(const Config& config, WorkerMetrics* metrics) {
   BackendPoolOptions options;
   options.open_gauge = &metrics->backend_connections;
+  options.dedicated_gauge = &metrics->dedicated_connections;
+  // The cap is the process's; each worker takes its share.
+  options.dedicated_per_node = std::max(
+      1u, config.limits.dedicated_connections_per_node / WorkerCount(config));
   options.connection.connect_timeout_ms = config.timeouts.connect_ms;
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
   options.connections_per_node = config.limits.backend_connections_per_node;
@@ -47,6 +60,7 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   context_.loop = &loop_;
   context_.scheduler = &scheduler_;
   context_.dispatcher = &dispatcher_;
+  context_.pool = &pool_;
   context_.commands = std::move(commands);
   context_.config = &config_;
   context_.process = process;

@@ -19,6 +19,9 @@
 
 namespace slotgate {
 
+// `workers` from the config, or one per core when it says 0.
+unsigned WorkerCount(const Config& config);
+
 class Worker {
  public:
   // `request_refresh` is called on this worker's thread and must be thread-safe.

@@ -23,6 +23,7 @@
 
 namespace slotgate {
 
+class BackendPool;
 class ClientSession;
 class RequestDispatcher;
 class Subscriptions;
@@ -52,6 +53,7 @@ struct WorkerContext {
   uv_loop_t* loop = nullptr;
   FlushScheduler* scheduler = nullptr;
   RequestDispatcher* dispatcher = nullptr;
+  BackendPool* pool = nullptr;  // every backend connection of the worker
   std::shared_ptr<const CommandTable> commands;
   const Config* config = nullptr;
   ProcessState* process = nullptr;

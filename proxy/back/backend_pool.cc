@@ -57,9 +57,37 @@ BackendConnection* BackendPool::OutOfBand(const Endpoint& node, bool read_only) 
   return connection;
 }
 
+BackendConnection* BackendPool::OpenDedicated(const Endpoint& node, bool read_only, bool resp3,
+                                               BackendConnection::Owner* owner) {
+  if (DedicatedFull(node)) return nullptr;
+  BackendOptions options = options_.connection;
+  options.read_only = read_only;
+  options.resp3 = resp3;
+  options.request_timeout_ms = 0;  // a blocking command's own timeout applies
+  BackendConnection* connection = BackendConnection::Create(loop_, scheduler_, node, options, this);
+  if (connection->closing()) return nullptr;
+  dedicated_.emplace(connection, Dedicated{owner, node});
+  ++dedicated_per_node_[node];
+  if (options_.dedicated_gauge) options_.dedicated_gauge->Add();
+  return connection;
+}
+
+bool BackendPool::DedicatedFull(const Endpoint& node) const {
+  const auto count = dedicated_per_node_.find(node);
+  return count != dedicated_per_node_.end() && count->second >= options_.dedicated_per_node;
+}
+
 void BackendPool::OnBackendClosed(BackendConnection* connection) {
   if (std::erase(out_of_band_, connection) > 0) {
     CountOpen(-1);
+    return;
+  }
+  if (const auto it = dedicated_.find(connection); it != dedicated_.end()) {
+    const Dedicated entry = it->second;
+    dedicated_.erase(it);
+    if (--dedicated_per_node_[entry.node] == 0) dedicated_per_node_.erase(entry.node);
+    if (options_.dedicated_gauge) options_.dedicated_gauge->Sub();
+    entry.owner->OnBackendClosed(connection);
     return;
   }
   const auto owner = owners_.find(connection);
@@ -83,6 +111,9 @@ void BackendPool::CountOpen(int64_t change) {
 }
 
 void BackendPool::OnBackendConnected(BackendConnection* connection) {
+  if (const auto it = dedicated_.find(connection); it != dedicated_.end()) {
+    return it->second.owner->OnBackendConnected(connection);
+  }
   const auto owner = owners_.find(connection);
   if (owner != owners_.end()) owner->second->backoff_ms = 0;
 }
@@ -97,6 +128,7 @@ void BackendPool::CloseAll(std::string_view why) {
   std::vector<BackendConnection*> all;
   for (const auto& [connection, node] : owners_) all.push_back(connection);
   all.insert(all.end(), out_of_band_.begin(), out_of_band_.end());
+  for (const auto& [connection, entry] : dedicated_) all.push_back(connection);
   for (BackendConnection* connection : all) connection->Close(why);
 }
 

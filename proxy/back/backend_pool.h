@@ -1,7 +1,12 @@
-// A worker's connections to the cluster's nodes: a few pipelined connections per node (or per
-// node and role: replica connections carry READONLY, master ones never do), opened on first
-// use and replaced when they close. A node that just refused a connection is not dialled again
-// before a backoff delay, so a dead node costs one failed connect per delay, not one per request.
+// A worker's connections to the cluster's nodes, every kind of them, so that one place sets
+// them up (timeouts, keepalive) and bounds them:
+//  - shared: a few pipelined connections per node (or per node and role: replica connections
+//    carry READONLY, master ones never do), opened on first use and replaced when they close.
+//    A node that just refused a connection is not dialled again before a backoff delay, so a
+//    dead node costs one failed connect per delay, not one per request;
+//  - dedicated: a connection one client holds (a blocking command, a WATCH, subscriptions),
+//    without a request deadline, at most `dedicated_per_node` per node;
+//  - out of band: one request that must not queue behind others, then closed.
 #pragma once
 
 #include <uv.h>
@@ -18,9 +23,11 @@ namespace slotgate {
 struct BackendPoolOptions {
   BackendOptions connection;
   uint32_t connections_per_node = 1;
+  uint32_t dedicated_per_node = 5000;
   uint32_t reconnect_backoff_min_ms = 10;
   uint32_t reconnect_backoff_max_ms = 1000;
   RelaxedCounter* open_gauge = nullptr;  // kept equal to the number of open connections
+  RelaxedCounter* dedicated_gauge = nullptr;  // and of open dedicated ones
 };
 
 class BackendPool final : public BackendConnection::Owner {
@@ -41,6 +48,12 @@ class BackendPool final : public BackendConnection::Owner {
   // to a node busy with a script); it closes once answered. Ignores the reconnect backoff: the
   // node may be busy, not down. nullptr if it fails at once.
   BackendConnection* OutOfBand(const Endpoint& node, bool read_only);
+  // A connection for `owner` alone, which closes it when done and hears of its closing (the
+  // pool forwards both callbacks). nullptr when it fails at once, or when `node` already has
+  // `dedicated_per_node` of them (DedicatedFull says so).
+  BackendConnection* OpenDedicated(const Endpoint& node, bool read_only, bool resp3,
+                                   BackendConnection::Owner* owner);
+  bool DedicatedFull(const Endpoint& node) const;
   // Closes every connection (failing what is in flight).
   void CloseAll(std::string_view why);
   void OnBackendClosed(BackendConnection* connection) override;
@@ -59,6 +72,11 @@ class BackendPool final : public BackendConnection::Owner {
     bool resp3;
     bool operator==(const NodeKey&) const = default;
   };
+  struct EndpointHash {
+    size_t operator()(const Endpoint& e) const {
+      return std::hash<std::string>{}(e.host) ^ (size_t{e.port} << 1);
+    }
+  };
   struct NodeKeyHash {
     size_t operator()(const NodeKey& k) const {
       return std::hash<std::string>{}(k.endpoint.host) ^ (size_t{k.endpoint.port} << 1) ^
@@ -76,6 +94,12 @@ class BackendPool final : public BackendConnection::Owner {
   // Every open pooled connection, draining ones included; nodes_ never erases: stable.
   std::unordered_map<BackendConnection*, Node*> owners_;
   std::vector<BackendConnection*> out_of_band_;
+  struct Dedicated {
+    BackendConnection::Owner* owner;
+    Endpoint node;
+  };
+  std::unordered_map<BackendConnection*, Dedicated> dedicated_;
+  std::unordered_map<Endpoint, uint32_t, EndpointHash> dedicated_per_node_;
   size_t open_ = 0;
 };
 

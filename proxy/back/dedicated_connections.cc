@@ -4,16 +4,9 @@
 
 namespace slotgate {
 
-DedicatedConnections::DedicatedConnections(uv_loop_t* loop, FlushScheduler* scheduler,
-                                           BackendOptions options, RelaxedCounter* open_gauge,
+DedicatedConnections::DedicatedConnections(BackendPool* pool,
                                            std::function<void(const Endpoint&)> on_closed)
-    : loop_(loop),
-      scheduler_(scheduler),
-      options_(options),
-      open_gauge_(open_gauge),
-      on_closed_(std::move(on_closed)) {
-  options_.request_timeout_ms = 0;
-}
+    : pool_(pool), on_closed_(std::move(on_closed)) {}
 
 DedicatedConnections::~DedicatedConnections() { CloseAll("client gone"); }
 
@@ -31,13 +24,9 @@ BackendConnection* DedicatedConnections::Find(const Endpoint& node, bool read_on
 BackendConnection* DedicatedConnections::Get(const Endpoint& node, bool read_only, bool resp3) {
   last_node_ = node;
   if (BackendConnection* open = Find(node, read_only, resp3)) return open;
-  BackendOptions options = options_;
-  options.read_only = read_only;
-  options.resp3 = resp3;
-  BackendConnection* connection = BackendConnection::Create(loop_, scheduler_, node, options, this);
-  if (connection->closing()) return nullptr;
+  BackendConnection* connection = pool_->OpenDedicated(node, read_only, resp3, this);
+  if (!connection) return nullptr;
   connections_.push_back({connection, read_only, resp3});
-  open_gauge_->Add();
   return connection;
 }
 
@@ -46,7 +35,6 @@ void DedicatedConnections::OnBackendClosed(BackendConnection* connection) {
                                [&](const Entry& e) { return e.connection == connection; });
   if (it == connections_.end()) return;  // closed inside Create
   connections_.erase(it);
-  open_gauge_->Sub();
   if (!closing_all_ && on_closed_) on_closed_(connection->endpoint());
 }
 

@@ -6,28 +6,26 @@
 // closed when the client goes, which also releases whatever they were blocked on.
 #pragma once
 
-#include <uv.h>
-
 #include <functional>
 #include <vector>
 
 #include "proxy/back/backend_connection.h"
-#include "proxy/ops/worker_metrics.h"
+#include "proxy/back/backend_pool.h"
 
 namespace slotgate {
 
 class DedicatedConnections final : public BackendConnection::Owner {
  public:
-  // `on_closed` hears of every connection that closes for a reason other than CloseAll.
-  // `open_gauge` is kept counting the open connections (of every client of the worker).
-  DedicatedConnections(uv_loop_t* loop, FlushScheduler* scheduler, BackendOptions options,
-                       RelaxedCounter* open_gauge, std::function<void(const Endpoint&)> on_closed);
+  // Connections come from `pool` (which bounds and counts them). `on_closed` hears of every
+  // connection that closes for a reason other than CloseAll.
+  DedicatedConnections(BackendPool* pool, std::function<void(const Endpoint&)> on_closed);
   ~DedicatedConnections();
   DedicatedConnections(const DedicatedConnections&) = delete;
   DedicatedConnections& operator=(const DedicatedConnections&) = delete;
 
   // The client's connection to `node`, opened now if it has none (nullptr if that fails at
-  // once). `read_only`: a replica connection, which starts with READONLY.
+  // once, or the node has as many dedicated connections as the pool allows). `read_only`: a
+  // replica connection, which starts with READONLY.
   BackendConnection* Get(const Endpoint& node, bool read_only, bool resp3);
   // The open connection to `node`, or nullptr: never opens one (a WATCH must not move).
   BackendConnection* Find(const Endpoint& node, bool read_only, bool resp3) const;
@@ -46,10 +44,7 @@ class DedicatedConnections final : public BackendConnection::Owner {
     bool resp3;
   };
 
-  uv_loop_t* loop_;
-  FlushScheduler* scheduler_;
-  BackendOptions options_;
-  RelaxedCounter* open_gauge_;
+  BackendPool* pool_;
   std::function<void(const Endpoint&)> on_closed_;
   std::vector<Entry> connections_;  // a handful at most: a linear search is the fastest
   Endpoint last_node_;

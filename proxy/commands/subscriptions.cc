@@ -13,15 +13,8 @@
 
 namespace slotgate {
 
-Subscriptions::Subscriptions(uv_loop_t* loop, FlushScheduler* scheduler,
-                             RequestDispatcher* dispatcher, uint32_t connect_timeout_ms,
-                             RelaxedCounter* open_gauge, PushSink* sink)
-    : loop_(loop),
-      scheduler_(scheduler),
-      dispatcher_(dispatcher),
-      connect_timeout_ms_(connect_timeout_ms),
-      open_gauge_(open_gauge),
-      sink_(sink) {}
+Subscriptions::Subscriptions(BackendPool* pool, RequestDispatcher* dispatcher, PushSink* sink)
+    : pool_(pool), dispatcher_(dispatcher), sink_(sink) {}
 
 Subscriptions::~Subscriptions() { Clear(); }
 
@@ -94,7 +87,6 @@ void Subscriptions::Clear() {
   std::vector<BackendConnection*> connections;
   for (const auto& [id, link] : links_) connections.push_back(link->connection);
   for (BackendConnection* connection : connections) connection->Close("unsubscribed");
-  open_gauge_->Sub(links_.size());
   links_.clear();
   channels_.clear();
   patterns_.clear();
@@ -194,11 +186,8 @@ Subscriptions::Link* Subscriptions::LinkTo(const Endpoint& node) {
   for (const auto& [id, link] : links_) {
     if (link->node == node) return link.get();
   }
-  BackendOptions options;
-  options.connect_timeout_ms = connect_timeout_ms_;
-  options.request_timeout_ms = 0;
-  BackendConnection* connection = BackendConnection::Create(loop_, scheduler_, node, options, this);
-  if (connection->closing()) return nullptr;
+  BackendConnection* connection = pool_->OpenDedicated(node, false, false, this);
+  if (!connection) return nullptr;
   auto link = std::make_unique<Link>();
   link->owner = this;
   link->id = next_link_id_++;
@@ -207,7 +196,6 @@ Subscriptions::Link* Subscriptions::LinkTo(const Endpoint& node) {
   connection->StreamTo(link.get());
   Link* raw = link.get();
   links_.emplace(raw->id, std::move(link));
-  open_gauge_->Add();
   return raw;
 }
 
@@ -279,7 +267,6 @@ void Subscriptions::OnLinkLost(Link& link) {
   if (home_ && *home_ == link.node) home_.reset();
   needs_repair_ = true;
   dispatcher_->RequestRefresh();
-  open_gauge_->Sub();
   links_.erase(link.id);  // deletes `link`; the next repair places its channels again
   AnswerReady();
 }

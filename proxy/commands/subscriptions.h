@@ -33,6 +33,7 @@
 
 #include "common/commands/command_info.h"
 #include "proxy/back/backend_connection.h"
+#include "proxy/back/backend_pool.h"
 #include "proxy/dispatch/pending_request.h"
 #include "proxy/ops/worker_metrics.h"
 #include "proxy/route/router.h"
@@ -52,9 +53,8 @@ class PushSink {
 
 class Subscriptions final : public BackendConnection::Owner {
  public:
-  // `open_gauge` counts the connections while they are open.
-  Subscriptions(uv_loop_t* loop, FlushScheduler* scheduler, RequestDispatcher* dispatcher,
-                uint32_t connect_timeout_ms, RelaxedCounter* open_gauge, PushSink* sink);
+  // Connections come from `pool`, which counts them.
+  Subscriptions(BackendPool* pool, RequestDispatcher* dispatcher, PushSink* sink);
   ~Subscriptions();
   Subscriptions(const Subscriptions&) = delete;
   Subscriptions& operator=(const Subscriptions&) = delete;
@@ -118,11 +118,8 @@ class Subscriptions final : public BackendConnection::Owner {
   void AnswerReady();
   std::set<std::string>& SetOf(Kind kind);
 
-  uv_loop_t* loop_;
-  FlushScheduler* scheduler_;
+  BackendPool* pool_;
   RequestDispatcher* dispatcher_;
-  uint32_t connect_timeout_ms_;
-  RelaxedCounter* open_gauge_;
   PushSink* sink_;
   bool resp3_ = false;
 

@@ -115,6 +115,12 @@ void RequestDispatcher::Send(PendingRequest* request) {
     return Send(request);
   }
   if (!connection) {
+    if (request->dedicated && pool_->DedicatedFull(*target)) {
+      // Waiting would not help: those clients are blocked, watching or subscribed for long.
+      scratch_ = "ERR proxy: too many clients hold connections of their own to " +
+                 target->ToString() + " (limits.dedicated_connections_per_node)";
+      return CompleteWithError(request, scratch_);
+    }
     scratch_ = "ERR proxy: cannot reach " + target->ToString();
     if (request->out_of_band) return CompleteWithError(request, scratch_);
     RetryOrFail(request, scratch_);

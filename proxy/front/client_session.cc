@@ -404,9 +404,7 @@ void ClientSession::Send(const CommandInfo& cmd, const Request& request, const R
 void ClientSession::Subscribe(const CommandInfo& cmd, std::span<const std::string_view> args,
                               PendingRequest* pending) {
   if (!subscriptions_) {
-    subscriptions_ = std::make_unique<Subscriptions>(
-        context_->loop, context_->scheduler, context_->dispatcher,
-        context_->config->timeouts.connect_ms, &context_->metrics->dedicated_connections, this);
+    subscriptions_ = std::make_unique<Subscriptions>(context_->pool, context_->dispatcher, this);
     context_->subscriptions.insert(subscriptions_.get());
   }
   ++outstanding_;
@@ -434,11 +432,8 @@ bool ClientSession::AllScriptsRemembered(std::span<const std::string_view> shas)
 
 DedicatedConnections* ClientSession::Dedicated() {
   if (!dedicated_) {
-    BackendOptions options;
-    options.connect_timeout_ms = context_->config->timeouts.connect_ms;
     dedicated_ = std::make_unique<DedicatedConnections>(
-        context_->loop, context_->scheduler, options, &context_->metrics->dedicated_connections,
-        [this](const Endpoint& node) { transaction_.OnConnectionLost(node); });
+        context_->pool, [this](const Endpoint& node) { transaction_.OnConnectionLost(node); });
   }
   return dedicated_.get();
 }

@@ -77,9 +77,8 @@ void ReplyQueue::Recycle(PendingRequest* request) {
   if (!queue_.empty() || free_.size() <= kKeptFree) return;
   const std::unordered_set<PendingRequest*> spare(free_.begin() + kKeptFree, free_.end());
   free_.resize(kKeptFree);
-  std::erase_if(owned_, [&](const std::unique_ptr<PendingRequest>& p) {
-    return spare.contains(p.get());
-  });
+  std::erase_if(owned_,
+                [&](const std::unique_ptr<PendingRequest>& p) { return spare.contains(p.get()); });
 }
 
 }  // namespace slotgate

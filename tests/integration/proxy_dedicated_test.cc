@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,17 @@ long long CommandCalls(uint16_t port, const std::string& command) {
   return at == std::string::npos ? 0 : std::stoll(text.substr(at + field.size()));
 }
 
+// How many of a node's clients are blocked in `command`, as its CLIENT LIST says.
+int BlockedIn(uint16_t port, const std::string& command) {
+  RedisClient node(port);
+  const std::string list = node.CommandString({"CLIENT", "LIST"});
+  int count = 0;
+  for (size_t at = 0; (at = list.find("cmd=" + command + " ", at)) != std::string::npos; ++at) {
+    ++count;
+  }
+  return count;
+}
+
 class SlotgateDedicated : public test::ClusterSuite {
  protected:
   static void SetUpTestSuite() {
@@ -47,16 +59,6 @@ class SlotgateDedicated : public test::ClusterSuite {
 
   static uint16_t MasterPortOf(const std::string& key) {
     return cluster_->port(cluster_->MasterOf(KeySlot(key)));
-  }
-  // How many of a node's clients are blocked in `command`, as its CLIENT LIST says.
-  static int BlockedIn(uint16_t port, const std::string& command) {
-    RedisClient node(port);
-    const std::string list = node.CommandString({"CLIENT", "LIST"});
-    int count = 0;
-    for (size_t at = 0; (at = list.find("cmd=" + command + " ", at)) != std::string::npos; ++at) {
-      ++count;
-    }
-    return count;
   }
 };
 
@@ -203,6 +205,31 @@ TEST_F(SlotgateDedicated, ReadonlyClientsReadFromReplicasUntilReadwrite) {
   EXPECT_EQ(client.CommandString({"GET", key}), "\"v\"");
   EXPECT_EQ(CommandCalls(cluster_->port(master), "get"), master_gets + 1);
   EXPECT_EQ(CommandCalls(replica, "get"), replica_after + 1);
+}
+
+TEST(SlotgateDedicatedCap, ClientsPastANodesCapOfOwnConnectionsAreRefusedAtOnce) {
+  RedisCluster cluster(3);
+  SlotgateProcess proxy(
+      SlotgateConfig::ForCluster(cluster).Workers(1).Limit("dedicated_connections_per_node", "2"));
+  const std::string key = "{cap}list";
+  const uint16_t node = cluster.port(cluster.MasterOf(KeySlot(key)));
+  std::vector<std::unique_ptr<RedisClient>> blocked;
+  for (int i = 0; i < 2; ++i) {
+    blocked.push_back(std::make_unique<RedisClient>(proxy.port()));
+    blocked.back()->Append({"BLPOP", key, "0"});
+    blocked.back()->Flush();
+  }
+  ASSERT_TRUE(PollUntil([&] { return BlockedIn(node, "blpop") == 2; }, kDeadline));
+  RedisClient third(proxy.port());
+  EXPECT_EQ(third.CommandString({"BLPOP", key, "0"}),
+            "(error) ERR proxy: too many clients hold connections of their own to 127.0.0.1:" +
+                std::to_string(node) + " (limits.dedicated_connections_per_node)");
+  std::string elsewhere = "other";
+  while (cluster.MasterOf(KeySlot(elsewhere)) == cluster.MasterOf(KeySlot(key))) elsewhere += "x";
+  EXPECT_EQ(third.CommandString({"BLPOP", elsewhere, "0.1"}), "(nil)");
+  blocked.pop_back();  // its connection closes, and the one it held at the node
+  ASSERT_TRUE(PollUntil([&] { return BlockedIn(node, "blpop") == 1; }, kDeadline));
+  EXPECT_EQ(third.CommandString({"BLPOP", key, "0.1"}), "(nil)");
 }
 
 TEST(SlotgateReadFrom, ReplicaReadsFallBackToTheMasterWhenTheReplicaIsDown) {

@@ -81,8 +81,7 @@ TEST_F(ClientTransactionTest, CommandInAnotherSlotIsRefusedAndExecAborts) {
   EXPECT_EQ(Queue({"SET", "{a}x", "1"}), "+QUEUED\r\n");
   EXPECT_EQ(Queue({"SET", "{b}x", "1"}),
             "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
-  EXPECT_EQ(Reply({"EXEC"}),
-            "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(Reply({"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
   EXPECT_FALSE(transaction_.in_multi());
 }
 
@@ -102,16 +101,14 @@ TEST_F(ClientTransactionTest, ARefusedCommandInsideMultiAbortsExecButNotOutside)
   EXPECT_EQ(Run({"EXEC"}).kind, Kind::kExec);
   ASSERT_EQ(Reply({"MULTI"}), "+OK\r\n");
   transaction_.Refused();
-  EXPECT_EQ(Reply({"EXEC"}),
-            "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(Reply({"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
 }
 
 TEST_F(ClientTransactionTest, WatchedKeysMustShareASlotAndWatchCannotBeQueued) {
   EXPECT_EQ(Reply({"WATCH", "{a}x", "{b}x"}),
             "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
   WatchAt(kNode, "{a}x");
-  EXPECT_EQ(Reply({"WATCH", "{b}x"}),
-            "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+  EXPECT_EQ(Reply({"WATCH", "{b}x"}), "-CROSSSLOT Keys in request don't hash to the same slot\r\n");
   EXPECT_EQ(Run({"WATCH", "{a}y"}).kind, Kind::kSendWatch);
   ASSERT_EQ(Reply({"MULTI"}), "+OK\r\n");
   EXPECT_EQ(Reply({"WATCH", "{a}x"}), "-ERR WATCH inside MULTI is not allowed\r\n");
