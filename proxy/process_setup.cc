@@ -1,6 +1,7 @@
 #include "proxy/process_setup.h"
 
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -11,10 +12,18 @@ namespace {
 
 // Listeners, the loops' own descriptors, shared backend connections, logs and metrics.
 constexpr uint64_t kFixedDescriptors = 1024;
+constexpr int kLargeBlockBytes = 128 * 1024;
 
 }  // namespace
 
 void IgnoreBrokenPipes() { std::signal(SIGPIPE, SIG_IGN); }
+
+void ReturnFreedMemory() {
+  // Blocks from 128 KB up are mapped on their own and unmapped when freed; the arena's free
+  // top is trimmed past 128 KB. Fixed values also turn glibc's dynamic raising off.
+  mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes);
+  mallopt(M_TRIM_THRESHOLD, kLargeBlockBytes);
+}
 
 uint64_t RaiseFileLimit(uint32_t max_clients) {
   // A client's socket, plus at most one backend connection of its own (a blocking command, a

@@ -10,6 +10,12 @@ namespace slotgate {
 // Ignores SIGPIPE: a write to a closed socket then fails with EPIPE on that socket alone.
 void IgnoreBrokenPipes();
 
+// Makes freed client buffers go back to the system. glibc's malloc otherwise raises its mmap
+// threshold to the largest block freed (a dropped client's buffer of several MB) and then
+// keeps about twice that much freed memory in the worker's arena: RSS stays high long after
+// the client that caused it is gone.
+void ReturnFreedMemory();
+
 // Raises the soft RLIMIT_NOFILE to what `max_clients` clients need (each may also hold a
 // backend connection of its own), up to the hard limit; logs a warning when the hard limit is
 // lower than that. Returns the soft limit in force afterwards.

@@ -59,6 +59,7 @@ void OnSignal(uv_signal_t* handle, int signum) {
 
 int RunProxy(const Config& config) {
   IgnoreBrokenPipes();
+  ReturnFreedMemory();
   RaiseFileLimit(config.limits.max_clients);
   uv_loop_t loop;
   uv_loop_init(&loop);

@@ -145,18 +145,25 @@ void Worker::EnforceClientMemory() {
     others_largest = std::max(others_largest, other.largest.load(std::memory_order_relaxed));
   }
   const uint64_t budget = config_.limits.client_memory_bytes;
+  const uint64_t total_before = total;
   size_t next = 0;
   for (; total > budget && next < candidates.size() && candidates[next].first >= others_largest;
        ++next) {
     const auto [bytes, session] = candidates[next];
-    spdlog::warn(
-        "client {} disconnected: it held {} bytes and all clients {} bytes, over "
-        "limits.client_memory_bytes {}",
-        session->id(), bytes, total, budget);
+    if (next == 0) {  // one line per check: the largest, and how many more went with it
+      spdlog::warn(
+          "client {} disconnected: it held {} bytes and all clients {} bytes, over "
+          "limits.client_memory_bytes {}",
+          session->id(), bytes, total_before, budget);
+    }
     metrics_.clients_evicted.Add();
     total -= bytes;
     mine -= bytes;
     session->Close();
+  }
+  if (next > 1) {
+    spdlog::warn("{} more clients disconnected to bring all clients under {} bytes", next - 1,
+                 budget);
   }
   report.total.store(mine, std::memory_order_relaxed);
   report.largest.store(next < candidates.size() ? candidates[next].first : 0,

@@ -69,6 +69,7 @@ void TransactionRequest::SendOn(BackendConnection* connection, bool asking) {
     bytes.clear();
   }
   // All parts are queued on one connection in this turn, so they leave in one write.
+  dispatcher_->Sent(parent_);
   WriteCommand(bytes, {"MULTI"});
   connection->Send(bytes, &parts_[0]);
   for (size_t i = 0; i < commands_.size(); ++i) connection->Send(commands_[i], &parts_[i + 1]);
@@ -89,6 +90,7 @@ void TransactionRequest::OnPartReply(size_t index, std::string_view reply,
     }
     return;
   }
+  dispatcher_->Returned(parent_);
   AfterExec(reply);
 }
 
@@ -132,6 +134,7 @@ void TransactionRequest::OnPartFailure(size_t index, BackendFailure failure,
   // last of the attempt (the connection fails its requests in order): decide there, once no
   // callback of this attempt can still arrive.
   if (index + 1 < parts_.size()) return;
+  dispatcher_->Returned(parent_);
   dispatcher_->RequestRefresh();
   ask_target_.reset();
   if (failure != BackendFailure::kNotSent) {

@@ -3,6 +3,10 @@
 // backoffs, so the engine keeps that promise here: a request that must wait parks in its
 // client's lane, every later request of that client parks behind it, and they leave in the
 // order the client sent them. A client that goes away cancels its lane: nothing parked is sent.
+//
+// When the slot table changes while a client has requests at nodes, its next requests wait
+// until those are back: an earlier request still at the old owner (to be redirected) must not
+// be overtaken by a later one sent straight to the new owner.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +22,8 @@ struct ClientLane {
   uint64_t client_id = 0;              // picks the client's shared connection to each node
   uint64_t next_seq = 1;               // the next request's place in the client's order
   uint64_t filed_due_ms = 0;           // the due time the engine files this lane under; 0: none
+  uint32_t at_nodes = 0;               // requests sent and not yet back
+  uint64_t sent_generation = 0;        // the engine's table generation when at_nodes left 0
   bool cancelled = false;
 };
 

@@ -84,15 +84,20 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
   Send(request);
 }
 
+void RequestDispatcher::SetTable(std::shared_ptr<const SlotTable> table) {
+  if (table != table_) ++table_generation_;
+  table_ = std::move(table);
+}
+
 bool RequestDispatcher::HoldBack(PendingRequest* request) {
   request->dispatcher = this;
   const ClientLane* lane = request->lane;
   if (!lane) return false;
   // An earlier request of this client waits: this one may not overtake it. A request earlier
-  // than everything parked (a redirect of one sent before them) goes ahead.
-  if (!lane->cancelled && (lane->parked.empty() || lane->parked.front()->seq > request->seq)) {
-    return false;
-  }
+  // than everything parked (a redirect of one sent before them) goes ahead, unless the table
+  // changed under the client's requests at nodes.
+  const bool behind = !lane->parked.empty() && lane->parked.front()->seq <= request->seq;
+  if (!lane->cancelled && !behind && !MustWaitForQuiet(*lane)) return false;
   Park(request, 0);  // or, for a cancelled client, finished unsent
   return true;
 }
@@ -131,7 +136,20 @@ void RequestDispatcher::Send(PendingRequest* request) {
     WriteCommand(scratch_, {"ASKING"});
     connection->Send(scratch_, nullptr);
   }
+  Sent(request);
   connection->Send(request->request, request);
+}
+
+void RequestDispatcher::Sent(PendingRequest* request) {
+  ClientLane* lane = request->lane;
+  if (lane && lane->at_nodes++ == 0) lane->sent_generation = table_generation_;
+}
+
+void RequestDispatcher::Returned(PendingRequest* request) {
+  ClientLane* lane = request->lane;
+  // Quiet again: what waited for it goes on the next loop turn (the lane is alive now; a
+  // client that goes away cancels it, which takes it off the timer).
+  if (lane && --lane->at_nodes == 0 && !lane->parked.empty() && !lane->cancelled) File(lane);
 }
 
 void RequestDispatcher::SendAgain(PendingRequest* request) {
@@ -144,8 +162,9 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
   // Script commands: learn scripts, and reload one a node lost (NOSCRIPT); see script_reload.h.
   if (scripts_ && request->command && request->command->Has(kCmdNoscript) &&
       OnScriptReply(*scripts_, this, request, reply, info, [&] { return Target(request); })) {
-    return;
+    return;  // sent again, so still at a node
   }
+  Returned(request);
   const std::string_view code = ErrorCodeOf(info);
   if (code.empty()) return Complete(request, reply);
 
@@ -188,6 +207,7 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
 
 void RequestDispatcher::OnFailure(PendingRequest* request, BackendFailure failure,
                                   std::string_view reason) {
+  Returned(request);
   metrics_->backend_failures.Add();
   request_refresh_();
   const bool read_only = request->command && request->command->Has(kCmdReadonly);
@@ -253,6 +273,8 @@ void RequestDispatcher::Release(ClientLane* lane) {
   const uint64_t now = uv_now(loop_);
   // Each send may park the request again (at the front, by its seq) with a later due time.
   while (!lane->parked.empty() && lane->parked.front()->due_ms <= now) {
+    // Returned() files the lane again once its requests at nodes are back.
+    if (MustWaitForQuiet(*lane)) return;
     PendingRequest* request = lane->parked.front();
     lane->parked.pop_front();
     SendAgain(request);
@@ -295,7 +317,7 @@ const Endpoint* RequestDispatcher::MasterFor(int slot) {
 
 void RequestDispatcher::LearnMoved(uint16_t slot, const Endpoint& master) {
   metrics_->moved.Add();
-  table_ = table_->WithSlotMoved(slot, master);
+  SetTable(table_->WithSlotMoved(slot, master));
   request_refresh_();
 }
 

@@ -41,7 +41,7 @@ class RequestDispatcher {
   RequestDispatcher& operator=(const RequestDispatcher&) = delete;
 
   const std::shared_ptr<const SlotTable>& table() const { return table_; }
-  void SetTable(std::shared_ptr<const SlotTable> table) { table_ = std::move(table); }
+  void SetTable(std::shared_ptr<const SlotTable> table);
   // The process-wide scripts that EVALSHA falls back on after a NOSCRIPT (may stay unset).
   void SetScriptMemory(ScriptMemory* scripts) { scripts_ = scripts; }
 
@@ -65,6 +65,10 @@ class RequestDispatcher {
   // Parks `request` for a retry after the backoff its retry count gives, or answers `error`
   // once its redirect deadline has passed; false in that case (nothing was parked).
   bool ParkForRetry(PendingRequest* request);
+  // A request of a client's went to a node, and came back (answered, failed or timed out).
+  // Requests that send themselves call these; the engine does for the rest.
+  void Sent(PendingRequest* request);
+  void Returned(PendingRequest* request);
 
   // For requests that send themselves: the same table and pool the dispatcher uses.
   const Endpoint* MasterFor(int slot);  // slot -1: any master; nullptr: unserved
@@ -90,6 +94,10 @@ class RequestDispatcher {
   void Unfile(ClientLane* lane);
   // Sends the lane's requests from the front while they are due.
   void Release(ClientLane* lane);
+  // The table changed while the client has requests at nodes: its next ones wait for those.
+  bool MustWaitForQuiet(const ClientLane& lane) const {
+    return lane.at_nodes > 0 && lane.sent_generation != table_generation_;
+  }
   // Finishes a request that will not be sent (again), with the text of an error.
   void Abandon(PendingRequest* request, std::string_view why);
   void Complete(PendingRequest* request, std::string_view reply);
@@ -102,6 +110,7 @@ class RequestDispatcher {
   const Config& config_;
   std::function<void()> request_refresh_;
   std::shared_ptr<const SlotTable> table_;
+  uint64_t table_generation_ = 0;  // changes with every table (published or learnt from MOVED)
   WorkerMetrics* metrics_;
   size_t next_master_ = 0;
   ScriptMemory* scripts_ = nullptr;

@@ -144,8 +144,16 @@ ClientSession::ClientSession(WorkerContext* context)
 }
 
 ClientSession::~ClientSession() {
-  if (record_) context_->process->clients.Remove(id_);
   context_->sessions.erase(this);
+  Unregister();
+}
+
+// Gone for CLIENT LIST, INFO and max_clients once closed, as in Redis, even while replies to
+// its requests are still on their way back (the object waits for them).
+void ClientSession::Unregister() {
+  if (unregistered_) return;
+  unregistered_ = true;
+  if (record_) context_->process->clients.Remove(id_);
   --context_->process->connected_clients;
   context_->metrics->client_connections_closed.Add();
 }
@@ -585,7 +593,9 @@ void ClientSession::UpdateReadPause() {
 }
 
 size_t ClientSession::MemoryBytes() const {
-  return in_.capacity() + OwedBytes() + transaction_.queued_bytes();
+  // Bytes held, not the read buffer's capacity: an idle client's buffer is mostly untouched
+  // pages, and counting it would make every idle client look 64 KB large.
+  return in_.size() + OwedBytes() + transaction_.queued_bytes();
 }
 
 void ClientSession::Drain() {
@@ -599,6 +609,7 @@ void ClientSession::Close() {
   if (closing_) return;
   closing_ = true;
   reading_ = false;
+  Unregister();
   // Nothing of this client's is sent from now on; what is at a node comes back and is dropped.
   context_->dispatcher->Cancel(&lane_);
   // A blocked command or a watch held at a node is released with the client.

@@ -47,7 +47,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   // Shutdown: reads nothing more, closes once every reply already owed is written.
   void Drain();
 
-  // Bytes this client holds in slotgate: its query buffer, replies owed, a queued MULTI.
+  // Bytes this client holds in slotgate: unparsed requests, replies owed, a queued MULTI.
   size_t MemoryBytes() const;
   // CLIENT NO-EVICT ON: limits.client_memory_bytes never picks this client.
   bool no_evict() const { return no_evict_; }
@@ -93,6 +93,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   void AnswerAndStopReading(std::string_view error);
   void UpdateReadPause();
   void Register();
+  void Unregister();
   void UpdateRecord();
   void OnHandleClosed();
   void MaybeDelete();
@@ -136,6 +137,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   bool close_when_written_ = false;
   bool closing_ = false;
   bool handle_closed_ = false;
+  bool unregistered_ = false;
 };
 
 }  // namespace slotgate
