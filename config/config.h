@@ -70,6 +70,9 @@ struct Limits {
   // Connections clients hold of their own (blocking commands, WATCH, subscriptions) to one
   // node, all workers together; past it such a command is refused. 1-1000000.
   uint32_t dedicated_connections_per_node = 5000;
+  // Request bytes waiting to be written to one backend connection (a node that reads slowly
+  // or not at all); past it new requests wait and retry, then fail. 1mb-1024gb.
+  uint64_t backend_queue_bytes = 64ull << 20;
   // Pushes (messages) not yet written to a subscribed client; above it the client is
   // disconnected, as Redis does with client-output-buffer-limit pubsub. 64kb-1024gb.
   uint64_t pubsub_output_buffer_bytes = 32ull << 20;

@@ -69,6 +69,7 @@ inline constexpr NumberField<Limits> kLimitFields[] = {
     {"client_query_buffer_bytes", &Limits::client_query_buffer_bytes, kMb, 1024 * kGb, true},
     {"backend_connections_per_node", &Limits::backend_connections_per_node, 1, 64},
     {"dedicated_connections_per_node", &Limits::dedicated_connections_per_node, 1, 1'000'000},
+    {"backend_queue_bytes", &Limits::backend_queue_bytes, kMb, 1024 * kGb, true},
     {"pubsub_output_buffer_bytes", &Limits::pubsub_output_buffer_bytes, 64 * kKb, 1024 * kGb, true},
     {"client_memory_bytes", &Limits::client_memory_bytes, 0, 1024 * kGb, true},
 };

@@ -38,6 +38,7 @@ BackendPoolOptions PoolOptions(const Config& config, WorkerMetrics* metrics) {
       1u, config.limits.dedicated_connections_per_node / WorkerCount(config));
   options.connection.connect_timeout_ms = config.timeouts.connect_ms;
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
+  options.connection.max_queued_bytes = config.limits.backend_queue_bytes;
   options.connections_per_node = config.limits.backend_connections_per_node;
   return options;
 }

@@ -143,6 +143,13 @@ void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
     if (handler) handler->OnBackendFailure(BackendFailure::kNotSent, close_reason_);
     return;
   }
+  if (writer_.unwritten() > options_.max_queued_bytes && handler) {
+    // The node does not read (stopped, or far slower than its clients): keep no more for it.
+    handler->OnBackendFailure(BackendFailure::kNotSent,
+                              std::to_string(writer_.unwritten()) + " bytes wait to be written to " +
+                                  endpoint_.ToString() + " (limits.backend_queue_bytes)");
+    return;
+  }
   writer_.queue().Append(request);
   if (!stream_handler_) {
     in_flight_.push_back({handler, uv_now(loop_), false});

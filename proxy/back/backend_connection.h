@@ -48,6 +48,8 @@ struct BackendOptions {
   bool read_only = false;  // replica reads: send READONLY first
   bool resp3 = false;      // for RESP3 clients: send HELLO 3 first
   bool one_shot = false;   // closes itself once its requests are answered (out of band)
+  // Past this many unwritten bytes new requests are refused (kNotSent) until it drains.
+  uint64_t max_queued_bytes = 64ull << 20;
 };
 
 class BackendConnection final : public Flushable {

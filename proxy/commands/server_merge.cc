@@ -103,11 +103,15 @@ std::string NewestSlowlogEntries(std::span<const std::string> replies, size_t li
 
 std::string MergeInfoKeyspace(std::string_view local_sections,
                               std::span<const std::string> replies) {
-  if (const std::string_view error = FirstError(replies); !error.empty()) return std::string(error);
   std::vector<KeyspaceField> fields;
   long double weighted_ttl = 0;
   bool verbatim = false;
+  size_t not_counted = 0;
   for (const std::string& reply : replies) {
+    if (!reply.empty() && (reply[0] == '-' || reply[0] == '!')) {
+      ++not_counted;
+      continue;
+    }
     std::string_view text;
     if (!StringPayload(reply, &text)) {
       return ProxyErrorReply("a part of the request got an unexpected reply");
@@ -146,6 +150,9 @@ std::string MergeInfoKeyspace(std::string_view local_sections,
       text.append(std::to_string(value));
     }
     text.append("\r\n");
+  }
+  if (not_counted > 0) {
+    text.append("slotgate_masters_not_counted:" + std::to_string(not_counted) + "\r\n");
   }
   std::string out;
   if (verbatim) {

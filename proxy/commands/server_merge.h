@@ -19,7 +19,9 @@ std::string NewestSlowlogEntries(std::span<const std::string> replies, size_t li
 // keys and expires (and any other count a newer server adds) summed, avg_ttl the average of
 // the parts' avg_ttl weighted by their expires, as Redis itself averages over keys with a TTL.
 // As in Redis, the db0 line is left out when there are no keys. The reply is a bulk string, or
-// a verbatim string when the parts answered with one (RESP3).
+// a verbatim string when the parts answered with one (RESP3). A master that answered an error
+// (BUSY with a script, unreachable) is left out of the sums and counted in a last line,
+// `slotgate_masters_not_counted:N`: INFO must answer most when something is wrong.
 std::string MergeInfoKeyspace(std::string_view local_sections,
                               std::span<const std::string> replies);
 

@@ -75,6 +75,7 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
       "  client_query_buffer_bytes: 1048576\n"
       "  backend_connections_per_node: 2\n"
       "  dedicated_connections_per_node: 100\n"
+      "  backend_queue_bytes: 2mb\n"
       "  pubsub_output_buffer_bytes: 64kb\n"
       "  client_memory_bytes: 1gb\n");
   Config expected;
@@ -93,7 +94,7 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
                          {16000, {"127.0.0.1", 7002}, {"::1", 7003}}};
   expected.timeouts = {1, 600000, 300, 3000, 30, 0};
   expected.limits = {20000, 3,        1ull << 20, 1000,      4096, 2'000'000'000, 1ull << 20,
-                     2,     100,      64 << 10,   1ull << 30};
+                     2,     100,      2ull << 20, 64 << 10,  1ull << 30};
   EXPECT_EQ(config, expected);
 }
 

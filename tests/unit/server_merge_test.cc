@@ -126,9 +126,13 @@ TEST(MergeInfoKeyspace, VerbatimPartsGiveAVerbatimReply) {
   EXPECT_EQ(MergeInfoKeyspace("", Replies{part, part}), merged);
 }
 
-TEST(MergeInfoKeyspace, FirstErrorOfAnyPartWins) {
-  EXPECT_EQ(MergeInfoKeyspace("x", Replies{Bulk("# Keyspace\r\n"), "-LOADING busy\r\n"}),
-            "-LOADING busy\r\n");
+TEST(MergeInfoKeyspace, AMasterThatAnsweredAnErrorIsLeftOutAndCounted) {
+  const Replies replies = {Bulk("# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n"),
+                           "-BUSY Redis is busy running a script.\r\n",
+                           "-ERR proxy: cannot reach 127.0.0.1:1\r\n"};
+  EXPECT_EQ(MergeInfoKeyspace("# Server\r\nx:1\r\n", replies),
+            Bulk("# Server\r\nx:1\r\n\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n"
+                 "slotgate_masters_not_counted:2\r\n"));
 }
 
 TEST(MergeInfoKeyspace, MalformedLineGivesProxyError) {
