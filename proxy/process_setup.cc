@@ -12,15 +12,16 @@ namespace {
 
 // Listeners, the loops' own descriptors, shared backend connections, logs and metrics.
 constexpr uint64_t kFixedDescriptors = 1024;
-constexpr int kLargeBlockBytes = 128 * 1024;
+constexpr int kLargeBlockBytes = 64 * 1024;
 
 }  // namespace
 
 void IgnoreBrokenPipes() { std::signal(SIGPIPE, SIG_IGN); }
 
 void ReturnFreedMemory() {
-  // Blocks from 128 KB up are mapped on their own and unmapped when freed; the arena's free
-  // top is trimmed past 128 KB. Fixed values also turn glibc's dynamic raising off.
+  // Blocks from 64 KB up (large values, a client's reply buffer) are mapped on their own and
+  // unmapped when freed; the arena's free top is trimmed past 64 KB. Fixed values also turn
+  // glibc's dynamic raising off.
   mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes);
   mallopt(M_TRIM_THRESHOLD, kLargeBlockBytes);
 }

@@ -98,6 +98,11 @@ bool RequestDispatcher::HoldBack(PendingRequest* request) {
   // changed under the client's requests at nodes.
   const bool behind = !lane->parked.empty() && lane->parked.front()->seq <= request->seq;
   if (!lane->cancelled && !behind && !MustWaitForQuiet(*lane)) return false;
+  // Time spent waiting behind counts against the request's own retry budget, so a pipeline
+  // stuck behind a failing request fails within one redirect deadline, not one per request.
+  if (request->deadline_ms == 0) {
+    request->deadline_ms = uv_now(loop_) + config_.timeouts.redirect_deadline_ms;
+  }
   Park(request, 0);  // or, for a cancelled client, finished unsent
   return true;
 }

@@ -4,6 +4,10 @@
 //   socket -> in_ -> RequestParser -> CommandTable / RouteRequest -> local answer or Dispatch
 //   socket <- out_ <- replies_ (in request order; replies may complete out of order behind it)
 //
+// Its parts live beside it: the reply order in ReplyQueue, the MULTI/WATCH rules in
+// ClientTransaction, the client's order and cancellation in the engine in lane_ (ClientLane),
+// subscriptions in Subscriptions.
+//
 // Memory is bounded: reading pauses while too many requests are pending or too many reply bytes
 // wait for the socket, and resumes when they drain. The object outlives its socket until every
 // request it dispatched has come back, so no backend ever answers into freed memory.
@@ -11,7 +15,6 @@
 
 #include <uv.h>
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <span>

@@ -14,6 +14,7 @@
 
 #include "common/slot.h"
 #include "tests/integration/support/raw_socket.h"
+#include "tests/integration/support/fault_helpers.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -24,6 +25,10 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
+using test::Alive;
+using test::CommandOrWhy;
+using test::ContinueOnExit;
+using test::KeyOwnedBy;
 using test::PollUntil;
 using test::RedisClient;
 using test::RedisCluster;
@@ -68,40 +73,12 @@ std::string NextReply(RedisClient& client) {
   }
 }
 
-std::string CommandOrWhy(RedisClient& client, const std::vector<std::string>& args) {
-  try {
-    return client.CommandString(args);
-  } catch (const std::exception& e) {
-    return std::string("(no reply: ") + e.what() + ")";
-  }
-}
-
-// Whether the slotgate child still runs: SlotgateProcess only learns of its exit when it stops
-// it, so the kernel is asked (a dead child stays a zombie until it is reaped).
-bool Alive(const SlotgateProcess& proxy) {
-  if (!proxy.running()) return false;
-  std::ifstream stat("/proc/" + std::to_string(proxy.pid()) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const size_t paren = text.rfind(')');
-  if (paren == std::string::npos || paren + 2 >= text.size()) return false;
-  const char state = text[paren + 2];
-  return state != 'Z' && state != 'X';
-}
-
 // The value of `name:` in an INFO reply, "" when absent.
 std::string InfoField(const std::string& info, const std::string& name) {
   const size_t at = info.find(name + ":");
   if (at == std::string::npos) return "";
   const size_t start = at + name.size() + 1;
   return info.substr(start, info.find_first_of("\r\n", start) - start);
-}
-
-// The first key named prefix + number whose slot `node` owns (as `owners` says).
-std::string KeyOwnedBy(const std::vector<size_t>& owners, size_t node, const std::string& prefix) {
-  for (int i = 0;; ++i) {
-    const std::string key = prefix + std::to_string(i);
-    if (owners[KeySlot(key)] == node) return key;
-  }
 }
 
 // Whether a node answers BUSY (it is running a script longer than busy-reply-threshold).
@@ -127,22 +104,6 @@ class ScriptStopper {
 
  private:
   RedisCluster& cluster_;
-};
-
-// SIGCONT to a stopped process when the test ends, whatever failed before.
-class ContinueOnExit {
- public:
-  explicit ContinueOnExit(pid_t pid) : pid_(pid) {}
-  ~ContinueOnExit() { Continue(); }
-  void Continue() {
-    if (pid_ > 0) kill(pid_, SIGCONT);
-    pid_ = -1;
-  }
-  ContinueOnExit(const ContinueOnExit&) = delete;
-  ContinueOnExit& operator=(const ContinueOnExit&) = delete;
-
- private:
-  pid_t pid_;
 };
 
 // busy-reply-threshold (lua-time-limit) on every node, directly.

@@ -1,9 +1,11 @@
 // slotgate's memory must stay bounded whatever its clients do: never read their replies or
-// messages, sit idle by the ten thousand, or together owe more than the clients' budget. It is
-// measured as the kernel sees slotgate (its resident set), not as slotgate counts itself.
+// messages, sit idle by the ten thousand, or together owe more than the clients' budget; and
+// whatever its nodes do: stop reading. It is measured as the kernel sees slotgate (its resident
+// set), not as slotgate counts itself.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -21,8 +24,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/slot.h"
 #include "tests/integration/support/process_memory.h"
 #include "tests/integration/support/raw_socket.h"
+#include "tests/integration/support/fault_helpers.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -33,6 +38,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
+using test::CommandOrWhy;
+using test::ContinueOnExit;
+using test::KeyOwnedBy;
 using test::PeakResidentBytes;
 using test::PollUntil;
 using test::RawSocket;
@@ -96,14 +104,6 @@ std::string Shorten(const std::string& text) {
              : text.substr(0, 120) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
-std::string CommandOrWhy(RedisClient& client, const std::vector<std::string>& args) {
-  try {
-    return client.CommandString(args);
-  } catch (const std::exception& e) {
-    return std::string("(no reply: ") + e.what() + ")";
-  }
-}
-
 // slotgate's CLIENT LIST on a connection of its own; throws when it does not answer with one,
 // so that PollUntil takes a slotgate too busy to answer for "not yet", never for "not listed".
 std::string ClientList(uint16_t port) {
@@ -151,10 +151,14 @@ std::unique_ptr<RawSocket> NamedRawClient(uint16_t port, const std::string& name
 }
 
 // A 3-master cluster shared by the suite; each test starts a slotgate of its own (one worker,
-// so that one process-wide number describes it) with the limit it checks.
+// so that one process-wide number describes it) with the limit it checks. A long node timeout,
+// so that a master a test stops for a few seconds is never taken for a failed one.
 class ProxyMemory : public testing::TestWithParam<bool> {
  protected:
-  static void SetUpTestSuite() { cluster_ = new RedisCluster(/*masters=*/3); }
+  static void SetUpTestSuite() {
+    cluster_ = new RedisCluster(test::RedisClusterOptions{
+        .masters = 3, .replicas_per_master = 0, .node_timeout_ms = 30000, .extra_args = {}});
+  }
   static void TearDownTestSuite() {
     delete cluster_;
     cluster_ = nullptr;
@@ -652,6 +656,254 @@ TEST_P(ProxyMemory, ClientMemoryBudgetSparesANoEvictClientAndDisconnectsTheNextL
   EXPECT_TRUE(small_got == small_replies) << "the small client read " << Shorten(small_got);
   EXPECT_EQ(Shorten(CommandOrWhy(normal, {"GET", key})), Shorten(want));
   ExpectCutShort(*next, BulkReplies(value, 250), "the next largest client");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
+}
+
+// Loopback clients that each sent one request, their replies read side by side: a reply is one
+// line here (+OK or an error), and each client's arrival time is kept.
+class OneRequestClients {
+ public:
+  struct Client {
+    int fd = -1;
+    steady_clock::time_point sent;      // when its request was handed to the kernel in full
+    std::string got;                    // what it read so far
+    steady_clock::time_point answered;  // when `got` became a whole line
+    bool closed = false;
+    bool done() const { return closed || got.ends_with("\r\n"); }
+  };
+
+  OneRequestClients() = default;
+  ~OneRequestClients() {
+    for (const Client& client : clients_) close(client.fd);
+  }
+  OneRequestClients(const OneRequestClients&) = delete;
+  OneRequestClients& operator=(const OneRequestClients&) = delete;
+
+  // Connects one more client to `port` and sends it `request` (in full, or fails within 10 s);
+  // "" when it did, else what went wrong.
+  std::string Add(uint16_t port, const std::string& request) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return std::string("socket: ") + strerror(errno);
+    clients_.emplace_back();
+    clients_.back().fd = fd;
+    timeval timeout{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      return std::string("connect: ") + strerror(errno);
+    }
+    for (size_t sent = 0; sent < request.size();) {
+      const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return std::string("send: ") + (n == 0 ? "nothing sent" : strerror(errno));
+      sent += static_cast<size_t>(n);
+    }
+    clients_.back().sent = steady_clock::now();
+    return "";
+  }
+
+  // Reads replies until every client has one or `until` passes, calling `meanwhile` between
+  // rounds; whether every client has its reply.
+  bool ReadUntil(steady_clock::time_point until, const std::function<void()>& meanwhile = {}) {
+    for (;;) {
+      std::vector<pollfd> polled;
+      std::vector<Client*> waiting;
+      for (Client& client : clients_) {
+        if (client.done()) continue;
+        polled.push_back(pollfd{client.fd, POLLIN, 0});
+        waiting.push_back(&client);
+      }
+      if (waiting.empty()) return true;
+      const auto left = until - steady_clock::now();
+      if (left <= milliseconds(0)) return false;
+      const int wait = static_cast<int>(std::min<long long>(Millis(left) + 1, 50));
+      if (poll(polled.data(), polled.size(), wait) < 0 && errno != EINTR) return false;
+      for (size_t i = 0; i < polled.size(); ++i) {
+        if (polled[i].revents == 0) continue;
+        char buffer[512];
+        const ssize_t n = read(waiting[i]->fd, buffer, sizeof(buffer));
+        if (n <= 0) {
+          waiting[i]->closed = true;
+        } else {
+          waiting[i]->got.append(buffer, static_cast<size_t>(n));
+        }
+        if (waiting[i]->done()) waiting[i]->answered = steady_clock::now();
+      }
+      if (meanwhile) meanwhile();
+    }
+  }
+
+  std::vector<Client>& clients() { return clients_; }
+
+ private:
+  std::vector<Client> clients_;
+};
+
+// A master stops reading (SIGSTOP) while clients send it 400 SETs of 100 KB (40 MB), each from a
+// client of its own: a client's replies come in order, so the refusals of a client that pipelined
+// them would wait behind its first request, queued for the node. slotgate queues at most
+// limits.backend_queue_bytes (1 MB) for the node beyond what the kernel's socket buffers took,
+// answers every other SET with the limit's error once redirect_deadline_ms (1 s) is spent, and
+// serves the other masters all along. The SETs come in waves, each sent once the refusals of the
+// one before are back, as clients that retry would send them: what slotgate holds stays bounded
+// however many are sent, where without the limit all 40 MB would stay queued for the node.
+constexpr size_t kFillWriters = 100;  // the first wave fills the queue; the rest of it is refused
+constexpr size_t kWaves = 4;          // then waves refused whole
+constexpr size_t kWaveWriters = 75;
+constexpr uint64_t kQueueLimit = 1 * kMiB;
+// RSS growth while the node is stopped: the ~50 requests the kernel and the queue took (slotgate
+// keeps a sent request until it is answered, to send it again after a redirection), and one
+// wave's refused requests while they retry (75 x 100 KB). Measured: +14.7 to +15.5 MiB; with the
+// limit at its 64 MB default the same run grows by 85 MiB (all 400 queued, each held twice: in
+// the write queue and as the request waiting for its reply).
+constexpr uint64_t kStoppedGrowthBound = 24 * kMiB;
+// A refusal comes once redirect_deadline_ms is spent; retries back off up to 250 ms apart.
+constexpr milliseconds kRefusalBound{3000};
+
+TEST_P(ProxyMemory, StoppedNodeHoldsNoMoreThanTheBackendQueueLimit) {
+  // No timeout frees anything while the node is stopped: only the limit does.
+  SlotgateProcess proxy(Config()
+                            .Limit("backend_queue_bytes", "1mb")
+                            .Timeout("backend_request_ms", "60000")
+                            .Timeout("redirect_deadline_ms", "1000"));
+  const std::vector<size_t> owners = cluster_->SlotOwners();
+  const std::string tag = "{stopped}";
+  const size_t stopped = owners[KeySlot(tag)];
+  const std::string value(kValueBytes, 's');
+  const size_t total = kFillWriters + kWaves * kWaveWriters;
+  const auto key_of = [&](size_t i) { return tag + ":" + std::to_string(i); };
+  const size_t request_bytes = Resp({"SET", key_of(0), value}).size();
+  std::vector<std::string> others;  // a key on each other master
+  for (const size_t master : cluster_->Masters()) {
+    if (master != stopped) others.push_back(KeyOwnedBy(owners, master, "memory:other:"));
+  }
+  ASSERT_EQ(others.size(), 2u);
+  RedisClient probe(proxy.port());
+  probe.SetTimeout(kDeadline);
+  std::vector<std::string> del = {"DEL", tag + ":before", tag + ":after"};
+  for (size_t i = 0; i < total; ++i) del.push_back(key_of(i));
+  ASSERT_TRUE(probe.CommandString(del).starts_with("(integer) "));  // what a failed run left
+  ASSERT_EQ(probe.CommandString({"SET", tag + ":before", "v"}), "OK");
+  for (const std::string& key : others) ASSERT_EQ(probe.CommandString({"SET", key, key}), "OK");
+  const uint64_t baseline = ResidentBytes(proxy.pid());
+  ASSERT_GT(baseline, 0u);
+  ASSERT_TRUE(test::ResetPeakResident(proxy.pid()));
+
+  // The other masters answer at once all along.
+  std::string other_wrong;
+  milliseconds other_slowest{0};
+  const auto ask_others = [&] {
+    for (const std::string& key : others) {
+      const auto asked = steady_clock::now();
+      const std::string got = CommandOrWhy(probe, {"GET", key});
+      other_slowest = std::max(
+          other_slowest, std::chrono::duration_cast<milliseconds>(steady_clock::now() - asked));
+      if (got != "\"" + key + "\"" && other_wrong.empty()) other_wrong = key + ": " + got;
+    }
+  };
+
+  ContinueOnExit resume(cluster_->node(stopped).pid());
+  ASSERT_EQ(kill(cluster_->node(stopped).pid(), SIGSTOP), 0);
+  const auto stopped_at = steady_clock::now();
+  const std::string prefix = "-ERR proxy: ";
+  const std::string suffix = " bytes wait to be written to " + cluster_->address(stopped) +
+                             " (limits.backend_queue_bytes)\r\n";
+  std::vector<std::unique_ptr<OneRequestClients>> waves;
+  std::vector<bool> refused(total, false);
+  size_t refusals = 0, waiting = 0;
+  milliseconds fastest_refusal{0}, slowest_refusal{0};
+  uint64_t fewest_queued = 0, most_queued = 0;
+  for (size_t wave = 0, key = 0; wave <= kWaves; ++wave) {
+    OneRequestClients& writers = *waves.emplace_back(std::make_unique<OneRequestClients>());
+    const size_t first = key;
+    const size_t count = wave == 0 ? kFillWriters : kWaveWriters;
+    for (; key < first + count; ++key) {
+      ASSERT_EQ(writers.Add(proxy.port(), Resp({"SET", key_of(key), value})), "") << key_of(key);
+    }
+    // The refusals come within kRefusalBound; what is not answered then waits at the node.
+    const bool all = writers.ReadUntil(steady_clock::now() + kRefusalBound, ask_others);
+    EXPECT_TRUE(wave == 0 || all) << "wave " << wave
+                                  << ": a SET not refused while the queue is full";
+    size_t refused_here = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const OneRequestClients::Client& writer = writers.clients()[i];
+      if (writer.got.empty() && !writer.closed) {
+        ++waiting;
+        continue;
+      }
+      const std::string& got = writer.got;
+      ASSERT_TRUE(got.starts_with(prefix) && got.ends_with(suffix) &&
+                  got.size() > prefix.size() + suffix.size())
+          << key_of(first + i) << ": " << Shorten(got) << (writer.closed ? " (closed)" : "");
+      const std::string queued =
+          got.substr(prefix.size(), got.size() - prefix.size() - suffix.size());
+      ASSERT_EQ(queued.find_first_not_of("0123456789"), std::string::npos) << got;
+      const uint64_t bytes = std::stoull(queued);
+      const auto took = std::chrono::duration_cast<milliseconds>(writer.answered - writer.sent);
+      const bool first_refusal = refusals + refused_here == 0;
+      fewest_queued = first_refusal ? bytes : std::min(fewest_queued, bytes);
+      most_queued = std::max(most_queued, bytes);
+      fastest_refusal = first_refusal ? took : std::min(fastest_refusal, took);
+      slowest_refusal = std::max(slowest_refusal, took);
+      refused[first + i] = true;
+      ++refused_here;
+    }
+    refusals += refused_here;
+    std::cout << "stopped node, wave " << wave << ": " << count << " SETs, " << refused_here
+              << " refused; RSS +"
+              << Mib(ResidentBytes(proxy.pid()) - std::min(baseline, ResidentBytes(proxy.pid())))
+              << "\n";
+  }
+  const uint64_t peak = PeakResidentBytes(proxy.pid());
+  const uint64_t growth = peak > baseline ? peak - baseline : 0;
+  std::cout << "stopped node: " << total << " SETs of 100 KB in " << kWaves + 1 << " waves over "
+            << Millis(steady_clock::now() - stopped_at) << " ms; " << refusals << " refused ("
+            << fastest_refusal.count() << "-" << slowest_refusal.count()
+            << " ms after the request; queue " << fewest_queued << "-" << most_queued << " bytes), "
+            << waiting << " waiting at the node; RSS baseline " << Mib(baseline) << ", peak +"
+            << Mib(growth) << "; the other masters' slowest answer " << other_slowest.count()
+            << " ms\n";
+  EXPECT_EQ(refusals + waiting, total);
+  EXPECT_LT(waiting, kFillWriters) << "the queue took every SET of the first wave";
+  EXPECT_GT(waiting, kQueueLimit / request_bytes) << "the queue never filled up to its limit";
+  EXPECT_GT(fewest_queued, kQueueLimit);
+  EXPECT_LE(most_queued, kQueueLimit + request_bytes) << "more than one request past the limit";
+  EXPECT_EQ(other_wrong, "");
+  EXPECT_LT(other_slowest, milliseconds(500));
+  if (kRssMeaningful) {
+    EXPECT_LT(growth, kStoppedGrowthBound)
+        << "peak RSS " << Mib(peak) << ", baseline " << Mib(baseline);
+  }
+  if (GetParam()) {
+    EXPECT_GE(proxy.Metric("slotgate_backend_failures_total").value_or(0),
+              static_cast<double>(refusals));
+  }
+
+  // Once the node runs again it answers what was queued for it, and serves through slotgate.
+  resume.Continue();
+  const auto continued = steady_clock::now();
+  EXPECT_TRUE(waves[0]->ReadUntil(continued + kDeadline))
+      << "what was queued is not all answered 10 s after SIGCONT";
+  size_t ok = 0;
+  for (size_t i = 0; i < kFillWriters; ++i) {
+    if (refused[i]) continue;
+    EXPECT_EQ(waves[0]->clients()[i].got, "+OK\r\n") << key_of(i);
+    ++ok;
+  }
+  std::cout << "stopped node: the " << ok << " queued SETs answered within "
+            << Millis(steady_clock::now() - continued) << " ms of SIGCONT\n";
+  const std::string want = Shorten("\"" + value + "\"");
+  for (size_t i = 0; i < total; ++i) {
+    // A refused SET never reached the node.
+    EXPECT_EQ(Shorten(CommandOrWhy(probe, {"GET", key_of(i)})), refused[i] ? "(nil)" : want)
+        << key_of(i);
+  }
+  EXPECT_EQ(CommandOrWhy(probe, {"SET", tag + ":after", "v"}), "OK");
+  EXPECT_EQ(CommandOrWhy(probe, {"GET", tag + ":after"}), "\"v\"");
+  EXPECT_EQ(CommandOrWhy(probe, {"GET", tag + ":before"}), "\"v\"");
+  EXPECT_EQ(CommandOrWhy(probe, del), "(integer) " + std::to_string(ok + 2));
   EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
 }
 
