@@ -6,8 +6,11 @@
 namespace slotgate {
 namespace {
 
-// What an idle client keeps for its next requests.
+// What an idle client keeps for its next requests. Only a pipeline deeper than kShrinkAbove
+// gives its spares back, so a client that pipelines in moderate batches does not allocate
+// its requests anew for every batch.
 constexpr size_t kKeptFree = 16;
+constexpr size_t kShrinkAbove = 256;
 constexpr size_t kKeptBufferBytes = 16 * 1024;
 
 }  // namespace
@@ -68,13 +71,13 @@ void ReplyQueue::Write(const PendingRequest& request, std::string_view reply, By
 }
 
 // Back to the free list, without the memory of a large request or reply (a pipelined burst of
-// big values must not stay allocated for the life of the connection). Past kKeptFree spare
-// requests, an idle client gives the rest back too.
+// big values must not stay allocated for the life of the connection). After a deep pipeline
+// an idle client gives back its spare requests but kKeptFree.
 void ReplyQueue::Recycle(PendingRequest* request) {
   if (request->request.capacity() > kKeptBufferBytes) std::string().swap(request->request);
   if (request->reply.capacity() > kKeptBufferBytes) std::string().swap(request->reply);
   free_.push_back(request);
-  if (!queue_.empty() || free_.size() <= kKeptFree) return;
+  if (!queue_.empty() || free_.size() <= kShrinkAbove) return;
   const std::unordered_set<PendingRequest*> spare(free_.begin() + kKeptFree, free_.end());
   free_.resize(kKeptFree);
   std::erase_if(owned_,
