@@ -32,6 +32,13 @@ void AddValue(MetricFamily& family, double value, std::vector<ClientMetric::Labe
   family.metric.push_back(std::move(metric));
 }
 
+// A family of one unlabelled sample.
+void AddSingle(std::vector<MetricFamily>& families, std::string name, std::string help,
+               MetricType type, double value) {
+  families.push_back(Family(std::move(name), std::move(help), type));
+  AddValue(families.back(), value);
+}
+
 }  // namespace
 
 class MetricsExporter::Collector final : public prometheus::Collectable {
@@ -65,8 +72,8 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
         totals.second += counters.errors.Get();
       }
     }
-    auto requests = Family("slotgate_requests_total", "Requests answered, by command",
-                           MetricType::Counter);
+    auto requests =
+        Family("slotgate_requests_total", "Requests answered, by command", MetricType::Counter);
     auto errors = Family("slotgate_request_errors_total",
                          "Requests answered with an error reply, by command", MetricType::Counter);
     for (const auto& [name, totals] : by_command) {
@@ -88,15 +95,13 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
              {{"kind", "clusterdown"}});
     families.push_back(std::move(redirects));
 
-    auto retries = Family("slotgate_request_retries_total",
-                          "Requests re-sent after TRYAGAIN, CLUSTERDOWN or a lost connection",
-                          MetricType::Counter);
-    AddValue(retries, static_cast<double>(Sum(&WorkerMetrics::retries)));
-    families.push_back(std::move(retries));
+    AddSingle(families, "slotgate_request_retries_total",
+              "Requests re-sent after TRYAGAIN, CLUSTERDOWN or a lost connection",
+              MetricType::Counter, static_cast<double>(Sum(&WorkerMetrics::retries)));
 
-    auto latency = Family("slotgate_request_duration_seconds",
-                          "Time from a request's arrival to its reply being queued",
-                          MetricType::Histogram);
+    auto latency =
+        Family("slotgate_request_duration_seconds",
+               "Time from a request's arrival to its reply being queued", MetricType::Histogram);
     ClientMetric histogram;
     uint64_t cumulative = 0;
     for (size_t i = 0; i <= kLatencyBuckets.size(); ++i) {
@@ -108,83 +113,57 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
                                                   : std::numeric_limits<double>::infinity()});
     }
     histogram.histogram.sample_count = cumulative;
-    histogram.histogram.sample_sum =
-        static_cast<double>(Sum(&WorkerMetrics::latency_sum_ns)) / 1e9;
+    histogram.histogram.sample_sum = static_cast<double>(Sum(&WorkerMetrics::latency_sum_ns)) / 1e9;
     latency.metric.push_back(std::move(histogram));
     families.push_back(std::move(latency));
   }
 
   void CollectConnections(std::vector<MetricFamily>& families) const {
-    auto clients = Family("slotgate_client_connections", "Client connections open now",
-                          MetricType::Gauge);
-    AddValue(clients, static_cast<double>(process_.connected_clients.load()));
-    families.push_back(std::move(clients));
-    auto accepted = Family("slotgate_client_connections_total", "Client connections accepted",
-                           MetricType::Counter);
-    AddValue(accepted, static_cast<double>(Sum(&WorkerMetrics::client_connections_accepted)));
-    families.push_back(std::move(accepted));
-    auto rejected = Family("slotgate_client_connections_rejected_total",
-                           "Client connections refused at max_clients", MetricType::Counter);
-    AddValue(rejected, static_cast<double>(Sum(&WorkerMetrics::client_connections_rejected)));
-    families.push_back(std::move(rejected));
-    auto accept_errors = Family("slotgate_accept_errors_total",
-                                "Client connections that could not be accepted (EMFILE...)",
-                                MetricType::Counter);
-    AddValue(accept_errors, static_cast<double>(Sum(&WorkerMetrics::accept_errors)));
-    families.push_back(std::move(accept_errors));
-    auto evicted = Family("slotgate_client_evictions_total",
-                          "Clients disconnected to keep all clients' buffers within "
-                          "limits.client_memory_bytes",
-                          MetricType::Counter);
-    AddValue(evicted, static_cast<double>(Sum(&WorkerMetrics::clients_evicted)));
-    families.push_back(std::move(evicted));
-    auto protocol = Family("slotgate_protocol_errors_total",
-                           "Clients disconnected for malformed requests", MetricType::Counter);
-    AddValue(protocol, static_cast<double>(Sum(&WorkerMetrics::protocol_errors)));
-    families.push_back(std::move(protocol));
-    auto backends = Family("slotgate_backend_connections", "Backend connections open now",
-                           MetricType::Gauge);
-    AddValue(backends, static_cast<double>(Sum(&WorkerMetrics::backend_connections)));
-    families.push_back(std::move(backends));
-    auto dedicated = Family("slotgate_dedicated_connections",
-                            "Backend connections owned by one client: blocking commands, WATCH, "
-                            "subscriptions",
-                            MetricType::Gauge);
-    AddValue(dedicated, static_cast<double>(Sum(&WorkerMetrics::dedicated_connections)));
-    families.push_back(std::move(dedicated));
-    auto pubsub = Family("slotgate_pubsub_clients", "Clients with at least one subscription",
-                         MetricType::Gauge);
-    AddValue(pubsub, static_cast<double>(Sum(&WorkerMetrics::pubsub_clients)));
-    families.push_back(std::move(pubsub));
-    auto failures = Family("slotgate_backend_failures_total",
-                           "Requests whose backend connection failed", MetricType::Counter);
-    AddValue(failures, static_cast<double>(Sum(&WorkerMetrics::backend_failures)));
-    families.push_back(std::move(failures));
+    AddSingle(families, "slotgate_client_connections", "Client connections open now",
+              MetricType::Gauge, static_cast<double>(process_.connected_clients.load()));
+    AddSingle(families, "slotgate_client_connections_total", "Client connections accepted",
+              MetricType::Counter,
+              static_cast<double>(Sum(&WorkerMetrics::client_connections_accepted)));
+    AddSingle(families, "slotgate_client_connections_rejected_total",
+              "Client connections refused at max_clients", MetricType::Counter,
+              static_cast<double>(Sum(&WorkerMetrics::client_connections_rejected)));
+    AddSingle(families, "slotgate_accept_errors_total",
+              "Client connections that could not be accepted (EMFILE...)", MetricType::Counter,
+              static_cast<double>(Sum(&WorkerMetrics::accept_errors)));
+    AddSingle(families, "slotgate_client_evictions_total",
+              "Clients disconnected to keep all clients' buffers within "
+              "limits.client_memory_bytes",
+              MetricType::Counter, static_cast<double>(Sum(&WorkerMetrics::clients_evicted)));
+    AddSingle(families, "slotgate_protocol_errors_total",
+              "Clients disconnected for malformed requests", MetricType::Counter,
+              static_cast<double>(Sum(&WorkerMetrics::protocol_errors)));
+    AddSingle(families, "slotgate_backend_connections", "Backend connections open now",
+              MetricType::Gauge, static_cast<double>(Sum(&WorkerMetrics::backend_connections)));
+    AddSingle(families, "slotgate_dedicated_connections",
+              "Backend connections owned by one client: blocking commands, WATCH, "
+              "subscriptions",
+              MetricType::Gauge, static_cast<double>(Sum(&WorkerMetrics::dedicated_connections)));
+    AddSingle(families, "slotgate_pubsub_clients", "Clients with at least one subscription",
+              MetricType::Gauge, static_cast<double>(Sum(&WorkerMetrics::pubsub_clients)));
+    AddSingle(families, "slotgate_backend_failures_total",
+              "Requests whose backend connection failed", MetricType::Counter,
+              static_cast<double>(Sum(&WorkerMetrics::backend_failures)));
   }
 
   void CollectTopology(std::vector<MetricFamily>& families) const {
-    auto refreshes = Family("slotgate_topology_refreshes_total", "Topology refreshes completed",
-                            MetricType::Counter);
-    AddValue(refreshes, static_cast<double>(topology_.refreshes.load()));
-    families.push_back(std::move(refreshes));
-    auto failed = Family("slotgate_topology_refresh_failures_total",
-                         "Topology refreshes no node answered", MetricType::Counter);
-    AddValue(failed, static_cast<double>(topology_.refresh_failures.load()));
-    families.push_back(std::move(failed));
-    auto version = Family("slotgate_slot_table_version", "Version of the published slot table",
-                          MetricType::Gauge);
-    AddValue(version, static_cast<double>(topology_.version.load()));
-    families.push_back(std::move(version));
-    auto drift = Family("slotgate_topology_drift_slots",
-                        "Configured slots the live cluster assigns to another node",
-                        MetricType::Gauge);
-    AddValue(drift, static_cast<double>(topology_.drift_slots.load()));
-    families.push_back(std::move(drift));
-    auto reports = Family("slotgate_topology_drift_reports_total",
-                          "Disagreements between the configured and the live slot table",
-                          MetricType::Counter);
-    AddValue(reports, static_cast<double>(topology_.drift_reports.load()));
-    families.push_back(std::move(reports));
+    AddSingle(families, "slotgate_topology_refreshes_total", "Topology refreshes completed",
+              MetricType::Counter, static_cast<double>(topology_.refreshes.load()));
+    AddSingle(families, "slotgate_topology_refresh_failures_total",
+              "Topology refreshes no node answered", MetricType::Counter,
+              static_cast<double>(topology_.refresh_failures.load()));
+    AddSingle(families, "slotgate_slot_table_version", "Version of the published slot table",
+              MetricType::Gauge, static_cast<double>(topology_.version.load()));
+    AddSingle(families, "slotgate_topology_drift_slots",
+              "Configured slots the live cluster assigns to another node", MetricType::Gauge,
+              static_cast<double>(topology_.drift_slots.load()));
+    AddSingle(families, "slotgate_topology_drift_reports_total",
+              "Disagreements between the configured and the live slot table", MetricType::Counter,
+              static_cast<double>(topology_.drift_reports.load()));
 
     auto slots = Family("slotgate_slots", "Slots owned, by master", MetricType::Gauge);
     if (const std::shared_ptr<const SlotTable> table = process_.table.load()) {
