@@ -161,6 +161,29 @@ void MigrateProcedure(Args args, std::vector<uint32_t>* positions) {
   for (size_t i = 0; i < num; ++i) positions->push_back(static_cast<uint32_t>(first + i));
 }
 
+// t_stream.c xreadGetKeys: the first STREAMS after the options, then half of what follows.
+void XreadProcedure(Args args, std::vector<uint32_t>* positions) {
+  struct Skip {
+    std::string_view name;
+    size_t skip;
+  };
+  static constexpr Skip kSkips[] = {{"block", 1}, {"count", 1}, {"group", 2}, {"noack", 0}};
+  size_t streams_at = 1;
+  while (streams_at < args.size() && !EqualsIgnoreCase(args[streams_at], "streams")) {
+    const Skip* skip = nullptr;
+    for (const Skip& s : kSkips) {
+      if (EqualsIgnoreCase(args[streams_at], s.name)) skip = &s;
+    }
+    if (skip == nullptr) return;  // a syntax error names no keys
+    streams_at += 1 + skip->skip;
+  }
+  if (streams_at >= args.size()) return;
+  const size_t rest = args.size() - streams_at - 1;
+  if (rest == 0 || rest % 2 != 0) return;
+  for (size_t i = 0; i < rest / 2; ++i)
+    positions->push_back(static_cast<uint32_t>(streams_at + 1 + i));
+}
+
 struct NumkeysCommand {
   std::string_view name;
   int store_at, count_at, first_key_at;
@@ -181,13 +204,15 @@ const NumkeysCommand* FindNumkeysCommand(std::string_view name) {
   return nullptr;
 }
 
-// Set's and bitfield's procedures exist only to compute flags; xread's and georadius's agree
-// with their specs wherever those are valid. Only the procedures below find other positions.
+// Redis's native key procedures, run where a command's specs are invalid or unreliable. Set's
+// and bitfield's exist only to compute flags and name the first argument; georadius's agrees
+// with its specs, which are never invalid.
 void RunProcedure(std::string_view name, Args args, std::vector<uint32_t>* positions) {
   if (name == "sort") return SortProcedure(args, positions);
   if (name == "sort_ro") return positions->push_back(1);
   if (name == "migrate") return MigrateProcedure(args, positions);
   if (name == "set" || name == "bitfield") return positions->push_back(1);
+  if (name == "xread" || name == "xreadgroup") return XreadProcedure(args, positions);
   if (const NumkeysCommand* c = FindNumkeysCommand(name)) {
     NumkeysProcedure(c->store_at, c->count_at, c->first_key_at, args, positions);
   }
@@ -197,7 +222,8 @@ void RunProcedure(std::string_view name, Args args, std::vector<uint32_t>* posit
 
 bool HasKeyFindingProcedure(std::string_view name) {
   return name == "sort" || name == "sort_ro" || name == "migrate" || name == "set" ||
-         name == "bitfield" || FindNumkeysCommand(name) != nullptr;
+         name == "bitfield" || name == "xread" || name == "xreadgroup" ||
+         FindNumkeysCommand(name) != nullptr;
 }
 
 void ExtractKeyPositions(const CommandInfo& cmd, Args args, std::vector<uint32_t>* positions,

@@ -57,6 +57,19 @@ TEST(KeyExtraction, KeywordCommands) {
   EXPECT_THAT(Keys({"GEORADIUS", "src", "0", "0", "1", "km"}), ElementsAre(1));
 }
 
+// Where XREADGROUP's spec finds a single argument after the STREAMS it searches from argument
+// 4, Redis falls back to xreadGetKeys, which takes the first STREAMS after the options.
+TEST(KeyExtraction, InvalidStreamsSpecFallsBackToRedisProcedure) {
+  EXPECT_THAT(
+      Keys({"XREADGROUP", "STREAMS", "k2", "2", "COUNT", "k5", "LIMIT", "0", "STREAMS", "STORE"}),
+      ElementsAre(2, 3, 4, 5));
+  EXPECT_THAT(Keys({"XREADGROUP", "COUNT", "1", "STREAMS", "a", "b", "STREAMS", "x"}),
+              ElementsAre(4, 5));
+  EXPECT_THAT(Keys({"XREADGROUP", "STREAMS", "a", "b", "c", "STREAMS", "x"}), IsEmpty());
+  EXPECT_THAT(Keys({"XREADGROUP", "FOO", "1", "STREAMS", "a", "b", "STREAMS", "x"}), IsEmpty());
+  EXPECT_THAT(Keys({"XREAD", "COUNT", "1", "BLOCK", "0", "NOACK", "STREAMS", "s"}), IsEmpty());
+}
+
 TEST(KeyExtraction, SortFindsItsStoreDestination) {
   EXPECT_THAT(Keys({"SORT", "k"}), ElementsAre(1));
   EXPECT_THAT(Keys({"SORT", "k", "BY", "w_*", "STORE", "dst"}), ElementsAre(1, 5));
