@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kIdleBufferKeep = 256 * 1024;
+std::atomic<uint64_t> next_serial{1};
 
 template <typename T>
 uv_handle_t* AsHandle(T* h) {
@@ -39,6 +41,7 @@ BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
       endpoint_(std::move(endpoint)),
       options_(options),
       owner_(owner),
+      serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
       writer_(reinterpret_cast<uv_stream_t*>(&tcp_), this, [](uv_write_t* req, int status) {
         static_cast<BackendConnection*>(req->data)->OnWritten(status);
       }) {
@@ -231,11 +234,24 @@ void BackendConnection::HandleReplies() {
   CloseIfDrained();
 }
 
+void BackendConnection::NotifyWhenIdle() {
+  notify_idle_ = true;
+  CloseIfDrained();
+}
+
+void BackendConnection::Drain() {
+  draining_ = true;
+  CloseIfDrained();
+}
+
 // A draining connection goes once nobody waits on it; a one-shot one once it has answered.
 void BackendConnection::CloseIfDrained() {
   if (closing_ || waiting_ > 0) return;
-  if (draining_) {
-    Close("drained after a request to " + endpoint_.ToString() + " timed out");
+  if (notify_idle_ && !draining_) {
+    notify_idle_ = false;
+    owner_->OnBackendIdle(this);
+  } else if (draining_) {
+    Close("drained: " + endpoint_.ToString() + " takes no new requests on it");
   } else if (options_.one_shot && in_flight_.empty() && writer_.queue().empty()) {
     Close("answered");
   }

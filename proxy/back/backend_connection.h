@@ -59,6 +59,8 @@ class BackendConnection final : public Flushable {
     // The connection is closing: forget it. It deletes itself once libuv is done with it.
     virtual void OnBackendClosed(BackendConnection* connection) = 0;
     virtual void OnBackendConnected(BackendConnection* connection) = 0;
+    // Nothing waits on it any more (only for an owner that asked, with NotifyWhenIdle).
+    virtual void OnBackendIdle(BackendConnection*) {}
 
    protected:
     ~Owner() = default;
@@ -78,9 +80,19 @@ class BackendConnection final : public Flushable {
   // sending anything.
   void StreamTo(ReplyHandler* handler) { stream_handler_ = handler; }
 
+  // Once nothing waits on it, the owner hears OnBackendIdle (once). The pool takes a connection
+  // a WAIT blocks out of rotation, and back into use when the WAIT is answered.
+  void NotifyWhenIdle();
+  // Takes no new requests and closes once nothing waits on it (a close on purpose, not a
+  // failure of the node: see draining()).
+  void Drain();
+
   const Endpoint& endpoint() const { return endpoint_; }
+  // Unique in the process, never reused: names a connection that may have closed since.
+  uint64_t serial() const { return serial_; }
   bool closing() const { return closing_; }
-  // A request on it timed out: it takes no new work and closes once nothing waits on it.
+  // A request on it timed out, or its owner drains it: it takes no new work and closes once
+  // nothing waits on it.
   bool draining() const { return draining_; }
 
   void Flush() override;
@@ -113,6 +125,7 @@ class BackendConnection final : public Flushable {
   Endpoint endpoint_;
   BackendOptions options_;
   Owner* owner_;
+  const uint64_t serial_;
 
   uv_tcp_t tcp_;
   uv_connect_t connect_req_;
@@ -124,6 +137,7 @@ class BackendConnection final : public Flushable {
   bool closing_ = false;
   bool resolving_ = false;
   bool draining_ = false;
+  bool notify_idle_ = false;
   StreamWriter writer_;
   ByteBuffer in_;
   ReplyScanner scanner_;

@@ -26,6 +26,11 @@ BackendConnection* BackendPool::Get(const Endpoint& node, uint64_t affinity, boo
   // one takes its place.
   if (mine && mine->draining()) mine = nullptr;
   if (mine) return mine;
+  if (!entry.spares.empty()) {
+    mine = entry.spares.back();
+    entry.spares.pop_back();
+    return mine;
+  }
   if (uv_now(loop_) < entry.retry_at_ms) {
     // Nothing of this client is on its closed connection any more: another one will do.
     for (BackendConnection* open : entry.connections) {
@@ -77,6 +82,36 @@ bool BackendPool::DedicatedFull(const Endpoint& node) const {
   return count != dedicated_per_node_.end() && count->second >= options_.dedicated_per_node;
 }
 
+BackendConnection* BackendPool::Find(uint64_t serial) const {
+  for (const auto& [connection, node] : owners_) {
+    if (connection->serial() == serial) {
+      return connection->closing() || connection->draining() ? nullptr : connection;
+    }
+  }
+  return nullptr;
+}
+
+void BackendPool::TakeOutOfRotation(BackendConnection* connection) {
+  const auto owner = owners_.find(connection);
+  if (owner == owners_.end()) return;
+  Node& entry = *owner->second;
+  std::replace(entry.connections.begin(), entry.connections.end(), connection,
+               static_cast<BackendConnection*>(nullptr));
+  std::erase(entry.spares, connection);
+  connection->NotifyWhenIdle();
+}
+
+void BackendPool::OnBackendIdle(BackendConnection* connection) {
+  const auto owner = owners_.find(connection);
+  if (owner == owners_.end()) return;
+  Node& entry = *owner->second;
+  if (entry.spares.size() < options_.connections_per_node) {
+    entry.spares.push_back(connection);
+  } else {
+    connection->Drain();
+  }
+}
+
 void BackendPool::OnBackendClosed(BackendConnection* connection) {
   if (std::erase(out_of_band_, connection) > 0) {
     CountOpen(-1);
@@ -99,6 +134,7 @@ void BackendPool::OnBackendClosed(BackendConnection* connection) {
   Node& entry = *owner->second;
   std::replace(entry.connections.begin(), entry.connections.end(), connection,
                static_cast<BackendConnection*>(nullptr));
+  std::erase(entry.spares, connection);
   // A drained connection closed on purpose: the node is slow, not unreachable.
   if (!connection->draining()) BackOff(entry);
   owners_.erase(owner);

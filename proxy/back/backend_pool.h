@@ -1,7 +1,8 @@
 // A worker's connections to the cluster's nodes, every kind of them, so that one place sets
 // them up (timeouts, keepalive) and bounds them:
 //  - shared: a few pipelined connections per node (or per node and role: replica connections
-//    carry READONLY, master ones never do), opened on first use and replaced when they close.
+//    carry READONLY, master ones never do), opened on first use and replaced when they close
+//    or a WAIT blocks one (it comes back as a spare once answered).
 //    A node that just refused a connection is not dialled again before a backoff delay, so a
 //    dead node costs one failed connect per delay, not one per request;
 //  - dedicated: a connection one client holds (a blocking command, a WATCH, subscriptions),
@@ -54,15 +55,25 @@ class BackendPool final : public BackendConnection::Owner {
   BackendConnection* OpenDedicated(const Endpoint& node, bool read_only, bool resp3,
                                    BackendConnection::Owner* owner);
   bool DedicatedFull(const Endpoint& node) const;
+  // The shared connection `serial` names, while it is open and takes requests (even out of
+  // rotation); nullptr otherwise.
+  BackendConnection* Find(uint64_t serial) const;
+  // A request on `connection` blocks it (WAIT): new requests go to another connection, and
+  // once it is answered `connection` is kept as a spare, the next one Get opens.
+  void TakeOutOfRotation(BackendConnection* connection);
   // Closes every connection (failing what is in flight).
   void CloseAll(std::string_view why);
   void OnBackendClosed(BackendConnection* connection) override;
   void OnBackendConnected(BackendConnection* connection) override;
+  void OnBackendIdle(BackendConnection* connection) override;
 
  private:
   struct Node {
     // connections_per_node places, nullptr where none is open.
     std::vector<BackendConnection*> connections;
+    // Open, idle, out of rotation: taken before a new connection is opened. At most
+    // connections_per_node, so a burst of WAITs leaves no lasting crowd.
+    std::vector<BackendConnection*> spares;
     uint64_t retry_at_ms = 0;  // no new connection before this
     uint32_t backoff_ms = 0;  // 0 after a success: the next failure waits the minimum
   };

@@ -69,7 +69,7 @@ void TransactionRequest::SendOn(BackendConnection* connection, bool asking) {
     bytes.clear();
   }
   // All parts are queued on one connection in this turn, so they leave in one write.
-  dispatcher_->Sent(parent_);
+  dispatcher_->Sent(parent_, *connection);
   WriteCommand(bytes, {"MULTI"});
   connection->Send(bytes, &parts_[0]);
   for (size_t i = 0; i < commands_.size(); ++i) connection->Send(commands_[i], &parts_[i + 1]);

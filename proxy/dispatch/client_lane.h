@@ -4,9 +4,10 @@
 // client's lane, every later request of that client parks behind it, and they leave in the
 // order the client sent them. A client that goes away cancels its lane: nothing parked is sent.
 //
-// When the slot table changes while a client has requests at nodes, its next requests wait
-// until those are back: an earlier request still at the old owner (to be redirected) must not
-// be overtaken by a later one sent straight to the new owner.
+// When where a client's next request goes may change (a new slot table, a connection taken
+// out of rotation) while it has requests at nodes, its next requests wait until those are
+// back: an earlier request still at the old owner (to be redirected), or queued on the old
+// connection, must not be overtaken by a later one sent another way.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,10 @@ struct ClientLane {
   uint64_t next_seq = 1;               // the next request's place in the client's order
   uint64_t filed_due_ms = 0;           // the due time the engine files this lane under; 0: none
   uint32_t at_nodes = 0;               // requests sent and not yet back
-  uint64_t sent_generation = 0;        // the engine's table generation when at_nodes left 0
+  uint64_t sent_generation = 0;        // the engine's route generation when at_nodes left 0
+  // The shared connection (its serial) that carried the client's last request that may write:
+  // WAIT counts the replicas that caught up with that connection's writes.
+  uint64_t last_write_on = 0;
   bool cancelled = false;
 };
 

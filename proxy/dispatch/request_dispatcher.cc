@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "common/commands/command_policy.h"
 #include "common/errors.h"
 #include "common/resp/redirect.h"
 #include "common/resp/writer.h"
@@ -85,7 +86,7 @@ void RequestDispatcher::Dispatch(PendingRequest* request) {
 }
 
 void RequestDispatcher::SetTable(std::shared_ptr<const SlotTable> table) {
-  if (table != table_) ++table_generation_;
+  if (table != table_) ++route_generation_;
   table_ = std::move(table);
 }
 
@@ -119,7 +120,9 @@ void RequestDispatcher::Send(PendingRequest* request) {
     return;
   }
   const bool read_only = request->to_replica && !request->has_redirect_target;
-  BackendConnection* connection = ConnectionFor(*request, *target, read_only);
+  const bool wait = request->command && request->command->kind == CommandKind::kWait;
+  BackendConnection* connection =
+      wait ? ConnectionForWait(*request, *target) : ConnectionFor(*request, *target, read_only);
   if (!connection && read_only) {
     request->to_replica = false;  // the replica cannot be reached: its master serves the read
     return Send(request);
@@ -141,13 +144,32 @@ void RequestDispatcher::Send(PendingRequest* request) {
     WriteCommand(scratch_, {"ASKING"});
     connection->Send(scratch_, nullptr);
   }
-  Sent(request);
+  Sent(request, *connection);
   connection->Send(request->request, request);
+  if (wait) {
+    // Until the WAIT is answered, the other clients' requests go on another connection; those
+    // with requests queued on this one wait for them first.
+    pool_->TakeOutOfRotation(connection);
+    ++route_generation_;
+  }
 }
 
-void RequestDispatcher::Sent(PendingRequest* request) {
+void RequestDispatcher::Sent(PendingRequest* request, const BackendConnection& connection) {
   ClientLane* lane = request->lane;
-  if (lane && lane->at_nodes++ == 0) lane->sent_generation = table_generation_;
+  if (!lane) return;
+  if (lane->at_nodes++ == 0) lane->sent_generation = route_generation_;
+  const bool may_write = !request->command || !request->command->Has(kCmdReadonly);
+  if (request->slot >= 0 && may_write) lane->last_write_on = connection.serial();
+}
+
+BackendConnection* RequestDispatcher::ConnectionForWait(const PendingRequest& request,
+                                                        const Endpoint& node) {
+  if (request.lane) {
+    BackendConnection* last = pool_->Find(request.lane->last_write_on);
+    if (last && last->endpoint() == node) return last;
+  }
+  // That connection is gone (or never was): WAIT counts from this one's writes.
+  return ConnectionFor(request, node);
 }
 
 void RequestDispatcher::Returned(PendingRequest* request) {
@@ -213,6 +235,8 @@ void RequestDispatcher::OnReply(PendingRequest* request, std::string_view reply,
 void RequestDispatcher::OnFailure(PendingRequest* request, BackendFailure failure,
                                   std::string_view reason) {
   Returned(request);
+  // Its connection drains: the client's next requests go on another one.
+  if (failure == BackendFailure::kTimedOut) ++route_generation_;
   metrics_->backend_failures.Add();
   request_refresh_();
   const bool read_only = request->command && request->command->Has(kCmdReadonly);

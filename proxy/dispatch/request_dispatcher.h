@@ -67,7 +67,7 @@ class RequestDispatcher {
   bool ParkForRetry(PendingRequest* request);
   // A request of a client's went to a node, and came back (answered, failed or timed out).
   // Requests that send themselves call these; the engine does for the rest.
-  void Sent(PendingRequest* request);
+  void Sent(PendingRequest* request, const BackendConnection& connection);
   void Returned(PendingRequest* request);
 
   // For requests that send themselves: the same table and pool the dispatcher uses.
@@ -94,10 +94,12 @@ class RequestDispatcher {
   void Unfile(ClientLane* lane);
   // Sends the lane's requests from the front while they are due.
   void Release(ClientLane* lane);
-  // The table changed while the client has requests at nodes: its next ones wait for those.
+  // Routes changed while the client has requests at nodes: its next ones wait for those.
   bool MustWaitForQuiet(const ClientLane& lane) const {
-    return lane.at_nodes > 0 && lane.sent_generation != table_generation_;
+    return lane.at_nodes > 0 && lane.sent_generation != route_generation_;
   }
+  // WAIT goes on the connection of the client's last write, which it then blocks.
+  BackendConnection* ConnectionForWait(const PendingRequest& request, const Endpoint& node);
   // Finishes a request that will not be sent (again), with the text of an error.
   void Abandon(PendingRequest* request, std::string_view why);
   void Complete(PendingRequest* request, std::string_view reply);
@@ -110,7 +112,9 @@ class RequestDispatcher {
   const Config& config_;
   std::function<void()> request_refresh_;
   std::shared_ptr<const SlotTable> table_;
-  uint64_t table_generation_ = 0;  // changes with every table (published or learnt from MOVED)
+  // Changes with every table (published or learnt from MOVED) and whenever a shared
+  // connection leaves the rotation (a request on it timed out, a WAIT blocks it).
+  uint64_t route_generation_ = 0;
   WorkerMetrics* metrics_;
   size_t next_master_ = 0;
   ScriptMemory* scripts_ = nullptr;

@@ -466,6 +466,9 @@ void ClientSession::HandleTransaction(const CommandInfo& cmd,
       return context_->dispatcher->Dispatch(pending);
     case ClientTransaction::Outcome::Kind::kExec:
       if (outcome.watch_node) pending->dedicated = Dedicated();
+      // A later WAIT counts the replicas that caught up with the block's writes.
+      pending->slot = outcome.slot;
+      if (outcome.slot >= 0) last_write_slot_ = outcome.slot;
       ++outstanding_;
       return TransactionRequest::Start(pending, std::move(outcome.commands), outcome.slot,
                                        std::move(outcome.watch_node), context_->dispatcher);

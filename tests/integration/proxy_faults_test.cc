@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "common/slot.h"
-#include "tests/integration/support/raw_socket.h"
 #include "tests/integration/support/fault_helpers.h"
+#include "tests/integration/support/raw_socket.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -132,6 +132,19 @@ std::string KilledReplyOnNode(uint16_t port, bool readonly, const std::vector<st
   return NextReply(runner);
 }
 
+// A script that keeps its node busy for `ms` milliseconds, then returns "slow".
+std::string SlowScript(int ms) {
+  return "local t = redis.call('TIME') "
+         "local start = t[1] * 1000000 + t[2] "
+         "while true do "
+         "  t = redis.call('TIME') "
+         "  if t[1] * 1000000 + t[2] - start >= " +
+         std::to_string(ms * 1000) +
+         " then break end "
+         "end "
+         "return 'slow'";
+}
+
 // A 3-master cluster with a replica each, shared by the tests that leave its nodes running.
 // A long node timeout, so that a node busy in a script is never taken for a dead one.
 class ProxyFaults : public testing::TestWithParam<bool> {
@@ -194,8 +207,7 @@ TEST_P(ProxyFaults, ClientThatHangsUpMidPipelineLeavesTheProxyServing) {
 // answers OK at once, the spinning client gets the node's own error for a killed script, and
 // the node serves again.
 void ExpectKillThroughTheProxyStopsIt(const SlotgateProcess& proxy, uint16_t node,
-                                      const std::string& key,
-                                      const std::vector<std::string>& spin,
+                                      const std::string& key, const std::vector<std::string>& spin,
                                       const std::vector<std::string>& kill) {
   ASSERT_EQ(AskPort(proxy.port(), {"SET", key, "before"}), "OK");
   const std::string killed = KilledReplyOnNode(node, false, spin, kill);
@@ -314,20 +326,12 @@ TEST_P(ProxyFaults, SlowRequestDoesNotFailAnotherClientsRequestOnTheSameBackendC
   // Busy on the node for 2.9 s: well past A's 2000 ms deadline (slotgate checks deadlines
   // periodically, so it may notice one a little late), and 1.7 s after B was sent, well within
   // B's own 2000 ms.
-  const std::string slow =
-      "local t = redis.call('TIME') "
-      "local start = t[1] * 1000000 + t[2] "
-      "while true do "
-      "  t = redis.call('TIME') "
-      "  if t[1] * 1000000 + t[2] - start >= 2900000 then break end "
-      "end "
-      "return 'slow'";
   ASSERT_EQ(AskPort(proxy.port(), {"SET", "{tag}b", "vb"}), "OK");
   ASSERT_EQ(AskPort(proxy.port(), {"DEL", "{tag}a"}), "(integer) 0");
 
   RedisClient a(proxy.port());
   a.SetTimeout(kDeadline);
-  a.Append({"EVAL", slow, "1", "{tag}a"});
+  a.Append({"EVAL", SlowScript(2900), "1", "{tag}a"});
   a.Flush();
   ASSERT_TRUE(PollUntil([&] { return Busy(node); }, kDeadline)) << "the script never ran";
   RedisClient b(proxy.port());
@@ -339,6 +343,93 @@ TEST_P(ProxyFaults, SlowRequestDoesNotFailAnotherClientsRequestOnTheSameBackendC
   EXPECT_EQ(CommandOrWhy(a, {"GET", "{tag}b"}), "\"vb\"");
   EXPECT_EQ(CommandOrWhy(a, {"GET", "{tag}a"}), "(nil)");
   EXPECT_EQ(CommandOrWhy(b, {"GET", "{tag}b"}), "\"vb\"");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
+}
+
+// Clients blocked on `port` (INFO clients' blocked_clients), -1 when it does not answer.
+long long BlockedClients(uint16_t port) {
+  const std::string field = InfoField(AskPort(port, {"INFO", "clients"}), "blocked_clients");
+  return field.empty() ? -1 : std::stoll(field);
+}
+
+TEST_P(ProxyFaults, ClientsRequestQueuedBehindATimedOutOneIsNotOvertakenByItsNextRequest) {
+  ScriptStopper stopper(*cluster_);
+  SetBusyThreshold(*cluster_, 1200);
+  SlotgateProcess proxy(Config().Workers(1).Timeout("backend_request_ms", "2000"));
+  const uint16_t node = cluster_->port(cluster_->MasterOf(KeySlot("{order}a")));
+  // Busy for 2.9 s: A times out at 2 s; B's first RPUSH, sent at 1.2 s behind the script on
+  // the same connection, is answered at 2.9 s, within its own deadline.
+  const std::string list = std::string("{order}list-") + (GetParam() ? "on" : "off");
+  ASSERT_EQ(AskPort(proxy.port(), {"DEL", list}), "(integer) 0");
+  RedisClient a(proxy.port());
+  a.SetTimeout(kDeadline);
+  a.Append({"EVAL", SlowScript(2900), "1", "{order}a"});
+  a.Flush();
+  ASSERT_TRUE(PollUntil([&] { return Busy(node); }, kDeadline)) << "the script never ran";
+  RedisClient b(proxy.port());
+  b.SetTimeout(kDeadline);
+  b.Append({"RPUSH", list, "1"});
+  b.Flush();
+  EXPECT_EQ(NextReply(a), "(error) ERR proxy: no reply from 127.0.0.1:" + std::to_string(node) +
+                              " within 2000 ms; the request was sent and may have run");
+  // A's connection drains; B's next request must not take the new one ahead of its first.
+  b.Append({"RPUSH", list, "2"});
+  b.Flush();
+  EXPECT_EQ(NextReply(b), "(integer) 1");
+  EXPECT_EQ(NextReply(b), "(integer) 2");
+  EXPECT_EQ(CommandOrWhy(b, {"LRANGE", list, "0", "-1"}), "[\"1\", \"2\"]");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
+}
+
+TEST_P(ProxyFaults, WaitDoesNotHoldUpTheOtherClientsOfItsNode) {
+  // WAIT's timeout is capped at half of backend_request_ms: 2 s.
+  SlotgateProcess proxy(Config().Workers(1).Timeout("backend_request_ms", "4000"));
+  const std::string key = "{wait}k";
+  const uint16_t node = cluster_->port(cluster_->MasterOf(KeySlot(key)));
+  RedisClient a(proxy.port());
+  a.SetTimeout(kDeadline);
+  ASSERT_EQ(CommandOrWhy(a, {"SET", key, "v"}), "OK");
+  // Two replicas asked for, one exists: the node holds the WAIT until its timeout.
+  a.Append({"WAIT", "2", "0"});
+  a.Flush();
+  ASSERT_TRUE(PollUntil([&] { return BlockedClients(node) == 1; }, kDeadline));
+  RedisClient b(proxy.port());
+  b.SetTimeout(kDeadline);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CommandOrWhy(b, {"GET", key}), "\"v\"");
+    EXPECT_EQ(CommandOrWhy(b, {"SET", key, "v"}), "OK");
+  }
+  EXPECT_EQ(BlockedClients(node), 1) << "B was answered only once the WAIT was";
+  EXPECT_EQ(NextReply(a), "(integer) 1");
+  EXPECT_EQ(CommandOrWhy(a, {"GET", key}), "\"v\"");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
+}
+
+TEST_P(ProxyFaults, WaitAfterAWaitThatTimedOutStillCountsTheClientsWrite) {
+  SlotgateProcess proxy(Config().Workers(1));
+  const std::string key = "{wait2}k";
+  const size_t master = cluster_->MasterOf(KeySlot(key));
+  const size_t replica = cluster_->ReplicasOf(master).at(0);
+  RedisClient client(proxy.port());
+  client.SetTimeout(kDeadline);
+  ASSERT_EQ(CommandOrWhy(client, {"SET", key, "before"}), "OK");
+  ASSERT_EQ(CommandOrWhy(client, {"WAIT", "1", "5000"}), "(integer) 1");
+  // The replica stops acknowledging; the master still counts it as connected.
+  ASSERT_EQ(kill(cluster_->node(replica).pid(), SIGSTOP), 0);
+  ContinueOnExit continued(cluster_->node(replica).pid());
+  ASSERT_EQ(CommandOrWhy(client, {"SET", key, "after"}), "OK");
+  client.Append({"WAIT", "1", "1000"});
+  client.Flush();
+  // While the WAIT blocks its connection, another client's request opens a new one.
+  const uint16_t node = cluster_->port(master);
+  ASSERT_TRUE(PollUntil([&] { return BlockedClients(node) == 1; }, kDeadline));
+  EXPECT_EQ(AskPort(proxy.port(), {"GET", key}), "\"after\"");
+  EXPECT_EQ(NextReply(client), "(integer) 0");
+  // Asked again, WAIT still waits for the write (a WAIT on a connection that has run nothing
+  // since would count the stopped replica at once).
+  EXPECT_EQ(CommandOrWhy(client, {"WAIT", "1", "200"}), "(integer) 0");
+  continued.Continue();
+  EXPECT_EQ(CommandOrWhy(client, {"WAIT", "1", "5000"}), "(integer) 1");
   EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
 }
 
