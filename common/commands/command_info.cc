@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/commands/key_extraction.h"
+#include "common/text.h"
 
 namespace slotgate {
 namespace {
@@ -40,15 +41,51 @@ constexpr std::pair<std::string_view, uint32_t> kCommandFlagNames[] = {
 };
 
 constexpr std::pair<std::string_view, uint32_t> kKeySpecFlagNames[] = {
-    {"RO", kKeyRO},         {"RW", kKeyRW},
-    {"OW", kKeyOW},         {"RM", kKeyRM},
-    {"access", kKeyAccess}, {"update", kKeyUpdate},
-    {"insert", kKeyInsert}, {"delete", kKeyDelete},
-    {"not_key", kKeyNotKey}, {"incomplete", kKeyIncomplete},
+    {"RO", kKeyRO},
+    {"RW", kKeyRW},
+    {"OW", kKeyOW},
+    {"RM", kKeyRM},
+    {"access", kKeyAccess},
+    {"update", kKeyUpdate},
+    {"insert", kKeyInsert},
+    {"delete", kKeyDelete},
+    {"not_key", kKeyNotKey},
+    {"incomplete", kKeyIncomplete},
     {"variable_flags", kKeyVariableFlags},
 };
 
+constexpr std::pair<std::string_view, uint32_t> kAclCategoryNames[] = {
+    {"keyspace", kAclKeyspace},
+    {"read", kAclRead},
+    {"write", kAclWrite},
+    {"set", kAclSet},
+    {"sortedset", kAclSortedset},
+    {"list", kAclList},
+    {"hash", kAclHash},
+    {"string", kAclString},
+    {"bitmap", kAclBitmap},
+    {"hyperloglog", kAclHyperloglog},
+    {"geo", kAclGeo},
+    {"stream", kAclStream},
+    {"pubsub", kAclPubsub},
+    {"admin", kAclAdmin},
+    {"fast", kAclFast},
+    {"slow", kAclSlow},
+    {"blocking", kAclBlocking},
+    {"dangerous", kAclDangerous},
+    {"connection", kAclConnection},
+    {"transaction", kAclTransaction},
+    {"scripting", kAclScripting},
+};
+
 }  // namespace
+
+uint32_t ParseAclCategory(std::string_view name) {
+  for (const auto& [candidate, bit] : kAclCategoryNames) {
+    if (EqualsIgnoreCase(candidate, name)) return bit;
+  }
+  return 0;
+}
 
 uint32_t ParseCommandFlag(std::string_view name) { return LookUp(kCommandFlagNames, name); }
 uint32_t ParseKeySpecFlag(std::string_view name) { return LookUp(kKeySpecFlagNames, name); }

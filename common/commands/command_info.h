@@ -49,6 +49,31 @@ enum KeySpecFlag : uint32_t {
   kKeyVariableFlags = 1u << 10,
 };
 
+// ACL categories from COMMAND (Redis server.h ACL_CATEGORY_*), named "@read" and so on there.
+enum AclCategory : uint32_t {
+  kAclKeyspace = 1u << 0,
+  kAclRead = 1u << 1,
+  kAclWrite = 1u << 2,
+  kAclSet = 1u << 3,
+  kAclSortedset = 1u << 4,
+  kAclList = 1u << 5,
+  kAclHash = 1u << 6,
+  kAclString = 1u << 7,
+  kAclBitmap = 1u << 8,
+  kAclHyperloglog = 1u << 9,
+  kAclGeo = 1u << 10,
+  kAclStream = 1u << 11,
+  kAclPubsub = 1u << 12,
+  kAclAdmin = 1u << 13,
+  kAclFast = 1u << 14,
+  kAclSlow = 1u << 15,
+  kAclBlocking = 1u << 16,
+  kAclDangerous = 1u << 17,
+  kAclConnection = 1u << 18,
+  kAclTransaction = 1u << 19,
+  kAclScripting = 1u << 20,
+};
+
 // One Redis 7 key spec: where the search for keys begins, then how keys are found from there.
 struct KeySpec {
   enum class Begin : uint8_t { kIndex, kKeyword, kUnknown };
@@ -56,15 +81,15 @@ struct KeySpec {
 
   uint32_t flags = 0;  // KeySpecFlag bits
   Begin begin = Begin::kUnknown;
-  int index = 0;          // kIndex: argument position
-  std::string keyword;    // kKeyword: matched case-insensitively
-  int startfrom = 0;      // kKeyword: search start; negative counts from the end, backwards
+  int index = 0;        // kIndex: argument position
+  std::string keyword;  // kKeyword: matched case-insensitively
+  int startfrom = 0;    // kKeyword: search start; negative counts from the end, backwards
   Find find = Find::kUnknown;
-  int lastkey = 0;        // kRange: relative to the first key; negative counts from the end
-  int keystep = 1;        // kRange and kKeynum
-  int limit = 0;          // kRange with lastkey -1: only 1/limit of the remaining arguments
-  int keynumidx = 0;      // kKeynum: numkeys position, relative to the begin position
-  int firstkey = 0;       // kKeynum: first key position, relative to the begin position
+  int lastkey = 0;    // kRange: relative to the first key; negative counts from the end
+  int keystep = 1;    // kRange and kKeynum
+  int limit = 0;      // kRange with lastkey -1: only 1/limit of the remaining arguments
+  int keynumidx = 0;  // kKeynum: numkeys position, relative to the begin position
+  int firstkey = 0;   // kKeynum: first key position, relative to the begin position
 };
 
 // slotgate's decision for a command (defined in command_policy.h), cached on the command when
@@ -74,9 +99,11 @@ enum class CommandPolicy : uint8_t;
 enum class CommandKind : uint8_t;
 
 struct CommandInfo {
-  std::string name;       // lower case; a subcommand's is "container|sub", as Redis names it
-  int arity = 0;          // Redis convention: N exact, -N at least N, both counting the name
-  uint32_t flags = 0;     // CommandFlag bits
+  std::string name;             // lower case; a subcommand's is "container|sub", as Redis names it
+  int arity = 0;                // Redis convention: N exact, -N at least N, both counting the name
+  uint32_t flags = 0;           // CommandFlag bits
+  uint32_t acl_categories = 0;  // AclCategory bits
+  uint32_t id = 0;              // dense per table, subcommands included (CommandTable::id_count)
   std::vector<KeySpec> key_specs;
   std::vector<CommandInfo> subcommands;  // sorted by name
   CommandPolicy policy{};                // set by CommandTable from PolicyFor()
@@ -93,5 +120,7 @@ struct CommandInfo {
 
 uint32_t ParseCommandFlag(std::string_view name);
 uint32_t ParseKeySpecFlag(std::string_view name);
+// A category's name without its '@' ("read"), case-insensitively; 0 when unknown.
+uint32_t ParseAclCategory(std::string_view name);
 
 }  // namespace slotgate

@@ -86,6 +86,11 @@ std::optional<CommandInfo> ParseEntry(const RespValue& entry) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   info.arity = static_cast<int>(e[1].integer);
   for (const RespValue& f : e[2].elements) info.flags |= ParseCommandFlag(f.str);
+  if (e.size() > 6 && IsList(e[6])) {
+    for (const RespValue& c : e[6].elements) {
+      if (c.str.starts_with('@')) info.acl_categories |= ParseAclCategory(c.str.substr(1));
+    }
+  }
   if (e.size() > 8 && IsList(e[8])) {
     for (const RespValue& s : e[8].elements) {
       std::optional<KeySpec> spec = ParseKeySpec(s);
@@ -125,6 +130,10 @@ std::shared_ptr<const CommandTable> CommandTable::FromReply(const RespValue& rep
     table->commands_.insert_or_assign(std::move(name), std::move(*info));
   }
   if (skipped) *skipped = bad;
+  for (auto& [name, command] : table->commands_) {
+    command.id = table->id_count_++;
+    for (CommandInfo& sub : command.subcommands) sub.id = table->id_count_++;
+  }
   return table;
 }
 
@@ -175,11 +184,9 @@ CommandLookup CommandTable::Find(std::span<const std::string_view> args) const {
     return std::string_view(c.name).substr(prefix);
   };
   const auto sub =
-      sub_name ? std::lower_bound(command->subcommands.begin(), command->subcommands.end(),
-                                  *sub_name,
-                                  [&](const CommandInfo& a, std::string_view b) {
-                                    return suffix(a) < b;
-                                  })
+      sub_name ? std::lower_bound(
+                     command->subcommands.begin(), command->subcommands.end(), *sub_name,
+                     [&](const CommandInfo& a, std::string_view b) { return suffix(a) < b; })
                : command->subcommands.end();
   if (sub == command->subcommands.end() || suffix(*sub) != *sub_name) {
     lookup.status = CommandLookup::Status::kUnknownSubcommand;

@@ -3,11 +3,11 @@
 // Debian's redis-server 7.0 is compiled in for use before any backend has answered.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <functional>
 #include <unordered_map>
 
 #include "common/commands/command_info.h"
@@ -46,6 +46,8 @@ class CommandTable {
   const CommandInfo* FindByName(std::string_view lower_case_name) const;
 
   size_t size() const { return commands_.size(); }
+  // CommandInfo::id runs from 0 to this, commands and subcommands alike.
+  uint32_t id_count() const { return id_count_; }
 
  private:
   struct NameHash {
@@ -59,6 +61,7 @@ class CommandTable {
 
  private:
   Map commands_;  // by lower-case name
+  uint32_t id_count_ = 0;
   std::string raw_reply_;
 };
 

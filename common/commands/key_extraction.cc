@@ -42,7 +42,7 @@ enum class SpecResult : uint8_t { kOk, kInvalid };
 
 // db.c getKeysUsingKeySpecs, spec by spec. Any invalid spec voids the whole result.
 SpecResult KeysFromSpecs(const CommandInfo& cmd, Args args, bool include_not_keys,
-                         std::vector<uint32_t>* positions) {
+                         std::vector<uint32_t>* positions, std::vector<uint32_t>* flags) {
   const long argc = static_cast<long>(args.size());
   for (const KeySpec& spec : cmd.key_specs) {
     if ((spec.flags & kKeyNotKey) && !include_not_keys) continue;
@@ -91,7 +91,10 @@ SpecResult KeysFromSpecs(const CommandInfo& cmd, Args args, bool include_not_key
     }
 
     if (last >= argc || last < first || first >= argc || step <= 0) return SpecResult::kInvalid;
-    for (long i = first; i <= last; i += step) positions->push_back(static_cast<uint32_t>(i));
+    for (long i = first; i <= last; i += step) {
+      positions->push_back(static_cast<uint32_t>(i));
+      if (flags) flags->push_back(spec.flags);
+    }
     if (spec.flags & kKeyIncomplete) return SpecResult::kInvalid;
   }
   return SpecResult::kOk;
@@ -218,6 +221,39 @@ void RunProcedure(std::string_view name, Args args, std::vector<uint32_t>* posit
   }
 }
 
+// db.c bitfieldGetKeys: read-only while every operation is a whole GET or OVERFLOW.
+bool BitfieldReadOnly(Args args) {
+  for (size_t i = 2; i < args.size(); ++i) {
+    const size_t rest = args.size() - i - 1;
+    if (EqualsIgnoreCase(args[i], "get") && rest >= 2) {
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "overflow") && rest >= 1) {
+      i += 1;
+    } else {
+      return false;  // SET, INCRBY, or a syntax error: Redis assumes a write
+    }
+  }
+  return true;
+}
+
+// The flags Redis's own procedure gives the key at `position` (genericGetKeys gives none).
+uint32_t ProcedureKeyFlags(std::string_view name, Args args, uint32_t position) {
+  if (name == "sort") return position == 1 ? kKeyRO | kKeyAccess : kKeyOW | kKeyUpdate;
+  if (name == "sort_ro" || name == "xread") return kKeyRO | kKeyAccess;
+  if (name == "xreadgroup") return kKeyRW | kKeyAccess | kKeyUpdate;
+  if (name == "migrate") return kKeyRW | kKeyAccess | kKeyDelete;
+  if (name == "set") {
+    for (size_t i = 3; i < args.size(); ++i) {
+      if (EqualsIgnoreCase(args[i], "get")) return kKeyRW | kKeyAccess | kKeyUpdate;
+    }
+    return kKeyOW | kKeyUpdate;
+  }
+  if (name == "bitfield") {
+    return BitfieldReadOnly(args) ? kKeyRO | kKeyAccess : kKeyRW | kKeyAccess | kKeyUpdate;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool HasKeyFindingProcedure(std::string_view name) {
@@ -229,6 +265,7 @@ bool HasKeyFindingProcedure(std::string_view name) {
 void ExtractKeyPositions(const CommandInfo& cmd, Args args, std::vector<uint32_t>* positions,
                          KeyExtractionOptions options) {
   positions->clear();
+  if (options.flags) options.flags->clear();
   bool has_key_spec = false;
   bool has_variable_flags = false;
   for (const KeySpec& spec : cmd.key_specs) {
@@ -238,10 +275,19 @@ void ExtractKeyPositions(const CommandInfo& cmd, Args args, std::vector<uint32_t
   // Redis prefers specs when their flags are reliable, and falls back to its procedure on an
   // invalid or incomplete spec.
   if (has_key_spec && !has_variable_flags) {
-    if (KeysFromSpecs(cmd, args, options.include_not_keys, positions) == SpecResult::kOk) return;
+    if (KeysFromSpecs(cmd, args, options.include_not_keys, positions, options.flags) ==
+        SpecResult::kOk) {
+      return;
+    }
     positions->clear();
+    if (options.flags) options.flags->clear();
   }
   RunProcedure(cmd.name, args, positions);
+  if (options.flags) {
+    for (const uint32_t position : *positions) {
+      options.flags->push_back(ProcedureKeyFlags(cmd.name, args, position));
+    }
+  }
 }
 
 }  // namespace slotgate

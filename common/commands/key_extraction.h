@@ -17,6 +17,9 @@ struct KeyExtractionOptions {
   // Sharded pub/sub channels (SPUBLISH, SSUBSCRIBE) are declared as `not_key` specs; the
   // proxy routes them by slot like keys, COMMAND GETKEYS does not list them.
   bool include_not_keys = false;
+  // When set, filled in step with the positions: each key's KeySpecFlag bits as Redis's ACL
+  // check reads them (a spec's flags, or those Redis's own procedure gives the key).
+  std::vector<uint32_t>* flags = nullptr;
 };
 
 // Fills `positions` (cleared first; its capacity is reused) with the indexes in `args` of every
