@@ -3,6 +3,7 @@
 
 #include "common/slot.h"
 #include "config/loader.h"
+#include "config/password.h"
 #include "config/quote.h"
 #include "config/schema.h"
 #include "config/slot_range.h"
@@ -131,6 +132,31 @@ void ReadMigrations(const YAML::Node& key, const YAML::Node& value, Config* conf
   for (const YAML::Node& item : value) ReadMigration(item, config, source, diagnostics);
 }
 
+// backend.username, backend.password_file, backend.password_env.
+void ReadCredential(const std::string& name, const YAML::Node& name_node, const YAML::Node& item,
+                    Config* config, Diagnostics* diagnostics) {
+  const Position at = ValuePosition(name_node, item);
+  if (!item.IsScalar() || item.Scalar().empty()) {
+    diagnostics->Add(at, "backend." + name + " must be a non-empty text, got " + Describe(item));
+    return;
+  }
+  std::string why;
+  std::optional<std::string> text;
+  if (name == "username") {
+    text = item.Scalar();
+  } else if (name == "password_file") {
+    text = ReadPasswordFile(item.Scalar(), &why);
+  } else {
+    text = ReadPasswordEnv(item.Scalar(), "backend.password_env", &why);
+  }
+  if (!text) {
+    diagnostics->Add(at, why);
+    return;
+  }
+  (name == "username" ? config->backend_credentials.username
+                      : config->backend_credentials.password) = std::move(*text);
+}
+
 }  // namespace
 
 void ReadBackend(const YAML::Node& key, const YAML::Node& value, Config* config, SourceMap* source,
@@ -141,6 +167,7 @@ void ReadBackend(const YAML::Node& key, const YAML::Node& value, Config* config,
     if (!value.IsNull()) source->mode_broken = source->seeds_broken = source->slots_broken = true;
     return;
   }
+  int password_sources = 0;
   ForEachEntry(
       value, Section::kBackend, diagnostics,
       [&](const std::string& name, const YAML::Node& name_node, const YAML::Node& item) {
@@ -167,8 +194,20 @@ void ReadBackend(const YAML::Node& key, const YAML::Node& value, Config* config,
         } else if (name == "migrations") {
           source->migrations = at;
           ReadMigrations(name_node, item, config, source, diagnostics);
+        } else {
+          ReadCredential(name, name_node, item, config, diagnostics);
+          if (name != "username") ++password_sources;
         }
       });
+  const BackendCredentials& credentials = config->backend_credentials;
+  if (password_sources > 1) {
+    diagnostics->Add(PositionOf(key.Mark()),
+                     "backend has both password_file and password_env: keep one");
+  } else if (password_sources == 0 && !credentials.username.empty()) {
+    diagnostics->Add(PositionOf(key.Mark()),
+                     "backend.username needs a password (backend.password_file or "
+                     "backend.password_env)");
+  }
 }
 
 }  // namespace slotgate

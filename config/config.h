@@ -82,6 +82,22 @@ struct Limits {
   bool operator==(const Limits&) const = default;
 };
 
+// What slotgate sends on every backend connection (backend.username, backend.password_file or
+// backend.password_env): AUTH, or HELLO 3 AUTH. No password: nothing is sent.
+struct BackendCredentials {
+  std::string username;  // empty: AUTH <password>, Redis's `default` user (requirepass)
+  std::string password;
+  bool operator==(const BackendCredentials&) const = default;
+};
+
+// One user clients log in as (YAML `auth.users`): its rights are Redis ACL rules.
+struct AuthUser {
+  std::string name;
+  std::string password_sha256;  // 64 lower-case hex digits; empty when the rules say nopass
+  std::string rules;
+  bool operator==(const AuthUser&) const = default;
+};
+
 struct Config {
   Endpoint listen{"127.0.0.1", 6380};
   unsigned workers = 0;             // 0: one per core; at most 256
@@ -93,11 +109,14 @@ struct Config {
                                       // expected table, compared with the live cluster
   std::vector<Migration> migrations;  // cluster mode only; needs `slots`
   ReadFrom read_from = ReadFrom::kMaster;
+  BackendCredentials backend_credentials;
   // false: CONFIG SET, CONFIG RESETSTAT and CONFIG REWRITE are refused, so clients of the proxy
   // cannot reconfigure the cluster's nodes behind it.
   bool admin_commands = true;
   Timeouts timeouts;
   Limits limits;
+  // auth.users. Empty: clients need no password, and each may run everything.
+  std::vector<AuthUser> users;
   bool operator==(const Config&) const = default;
 };
 

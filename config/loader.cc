@@ -63,6 +63,8 @@ void ReadTopEntry(const std::string& key, const YAML::Node& key_node, const YAML
     }
   } else if (key == "backend") {
     ReadBackend(key_node, value, config, source, diagnostics);
+  } else if (key == "auth") {
+    ReadAuth(key_node, value, config, diagnostics);
   } else if (key == "timeouts") {
     if (ExpectMap(key_node, value, key, diagnostics)) {
       ReadNumbers(value, Section::kTimeouts, kTimeoutFields, &config->timeouts, source,

@@ -19,4 +19,8 @@ void ReadConfig(const YAML::Node& root, Config* config, SourceMap* source,
 void ReadBackend(const YAML::Node& key, const YAML::Node& value, Config* config, SourceMap* source,
                  Diagnostics* diagnostics);
 
+// The `auth` section (auth_loader.cc).
+void ReadAuth(const YAML::Node& key, const YAML::Node& value, Config* config,
+              Diagnostics* diagnostics);
+
 }  // namespace slotgate

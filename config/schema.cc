@@ -16,7 +16,10 @@ std::string_view PathOf(Section section) {
   switch (section) {
     case Section::kTop:
     case Section::kMigration:
+    case Section::kAuthUser:
       return "";
+    case Section::kAuth:
+      return "auth";
     case Section::kBackend:
       return "backend";
     case Section::kTimeouts:
@@ -35,6 +38,10 @@ std::vector<std::string_view> KeysOf(Section section) {
       return {std::begin(kBackendKeys), std::end(kBackendKeys)};
     case Section::kMigration:
       return {std::begin(kMigrationKeys), std::end(kMigrationKeys)};
+    case Section::kAuth:
+      return {std::begin(kAuthKeys), std::end(kAuthKeys)};
+    case Section::kAuthUser:
+      return {std::begin(kAuthUserKeys), std::end(kAuthUserKeys)};
     case Section::kTimeouts:
       return FieldKeys(kTimeoutFields);
     case Section::kLimits:

@@ -12,19 +12,23 @@
 
 namespace slotgate {
 
-enum class Section : uint8_t { kTop, kBackend, kMigration, kTimeouts, kLimits };
+enum class Section : uint8_t { kTop, kBackend, kMigration, kTimeouts, kLimits, kAuth, kAuthUser };
 
-// How errors name the section's keys: "" (top level), "backend", "timeouts", "limits";
-// a migration item's keys are named bare ("slot", "from", "to").
+// How errors name the section's keys: "" (top level), "backend", "timeouts", "limits", "auth";
+// a migration item's and a user's keys are named bare ("slot", "from", "to", "rules").
 std::string_view PathOf(Section section);
 std::vector<std::string_view> KeysOf(Section section);
 
 inline constexpr std::string_view kTopKeys[] = {"listen",  "workers",  "metrics",
                                                 "log_level", "admin_commands", "backend",
-                                                "timeouts", "limits"};
-inline constexpr std::string_view kBackendKeys[] = {"mode", "seeds", "read_from", "slots",
-                                                    "migrations"};
+                                                "timeouts", "limits",  "auth"};
+inline constexpr std::string_view kBackendKeys[] = {
+    "mode", "seeds", "read_from", "slots", "migrations", "username", "password_file",
+    "password_env"};
 inline constexpr std::string_view kMigrationKeys[] = {"slot", "from", "to"};
+inline constexpr std::string_view kAuthKeys[] = {"users"};
+inline constexpr std::string_view kAuthUserKeys[] = {"name", "password_file", "password_env",
+                                                     "password_sha256", "rules"};
 
 inline constexpr std::string_view kLogLevels[] = {"trace", "debug",    "info", "warn",
                                                   "error", "critical", "off"};

@@ -78,6 +78,16 @@ int RunProxy(const Config& config) {
   process.table.store(topology.CurrentTable());
 
   const auto commands = topology.Commands();
+  auto users = std::make_unique<UserDirectory>(*commands);
+  for (const AuthUser& user : config.users) {
+    // The rules passed against the built-in table; the cluster's own table may lack a command.
+    const std::string error = users->Add(user.name, user.password_sha256, user.rules, *commands);
+    if (!error.empty()) {
+      spdlog::critical("auth.users: rules of user '{}': {}", user.name, error);
+      return 1;
+    }
+  }
+  process.users = std::move(users);
   const unsigned count = WorkerCount(config);
   process.client_memory.resize(count);
   for (unsigned i = 0; i < count; ++i) {

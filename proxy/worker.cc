@@ -34,11 +34,13 @@ BackendPoolOptions PoolOptions(const Config& config, WorkerMetrics* metrics) {
   options.open_gauge = &metrics->backend_connections;
   options.dedicated_gauge = &metrics->dedicated_connections;
   // The cap is the process's; each worker takes its share.
-  options.dedicated_per_node = std::max(
-      1u, config.limits.dedicated_connections_per_node / WorkerCount(config));
+  options.dedicated_per_node =
+      std::max(1u, config.limits.dedicated_connections_per_node / WorkerCount(config));
   options.connection.connect_timeout_ms = config.timeouts.connect_ms;
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
   options.connection.max_queued_bytes = config.limits.backend_queue_bytes;
+  options.connection.credentials = &config.backend_credentials;
+  options.connection.auth_failures = &metrics->backend_auth_failures;
   options.connections_per_node = config.limits.backend_connections_per_node;
   return options;
 }
@@ -81,14 +83,12 @@ Worker::Worker(int index, const Config& config, ProcessState* process,
   memory_timer_.data = this;
   if (config_.limits.client_memory_bytes > 0) {
     uv_timer_start(
-        &memory_timer_,
-        [](uv_timer_t* t) { static_cast<Worker*>(t->data)->EnforceClientMemory(); },
+        &memory_timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->EnforceClientMemory(); },
         kMemoryCheckMs, kMemoryCheckMs);
   }
   repair_timer_.data = this;
   uv_timer_start(
-      &repair_timer_,
-      [](uv_timer_t* t) { static_cast<Worker*>(t->data)->RepairSubscriptions(); },
+      &repair_timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->RepairSubscriptions(); },
       kRepairPeriodMs, kRepairPeriodMs);
   grace_timer_.data = this;
   drain_check_.data = this;
@@ -259,8 +259,7 @@ void Worker::OnStopAsync() {
       },
       grace, 0);
   uv_timer_start(
-      &drain_check_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->FinishIfIdle(); }, 0,
-      10);
+      &drain_check_, [](uv_timer_t* t) { static_cast<Worker*>(t->data)->FinishIfIdle(); }, 0, 10);
 }
 
 void Worker::FinishIfIdle() {

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/acl/user_directory.h"
 #include "common/commands/command_table.h"
 #include "config/config.h"
 #include "proxy/commands/script_memory.h"
@@ -47,6 +48,8 @@ struct ProcessState {
   std::atomic<std::shared_ptr<const SlotTable>> table;
   // Scripts loaded through any worker, to load again where a node lost them (own mutex).
   ScriptMemory scripts;
+  // The users clients log in as (auth.users), built before workers start; read-only after.
+  std::unique_ptr<const UserDirectory> users;
 };
 
 struct WorkerContext {

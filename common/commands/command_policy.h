@@ -32,7 +32,8 @@ enum class CommandPolicy : uint8_t {
 enum class CommandKind : uint8_t {
   kOther,
   // Answered by slotgate itself.
-  kPing, kEcho, kQuit, kSelect, kHello, kAuth, kReset, kCommand, kCommandCount, kClient, kInfo,
+  kPing, kEcho, kQuit, kSelect, kHello, kAuth, kAclWhoami, kReset, kCommand, kCommandCount,
+  kClient, kInfo,
   kReadOnly, kReadWrite, kAsking,
   // Transactions.
   kMulti, kExec, kDiscard, kWatch, kUnwatch,

@@ -1,13 +1,14 @@
 #include "proxy/back/backend_connection.h"
 
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "common/resp/writer.h"
 #include "proxy/keepalive.h"
@@ -34,8 +35,8 @@ BackendConnection* BackendConnection::Create(uv_loop_t* loop, FlushScheduler* sc
   return connection;
 }
 
-BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
-                                     Endpoint endpoint, BackendOptions options, Owner* owner)
+BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler, Endpoint endpoint,
+                                     BackendOptions options, Owner* owner)
     : loop_(loop),
       scheduler_(scheduler),
       endpoint_(std::move(endpoint)),
@@ -52,10 +53,54 @@ BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
   connect_req_.data = this;
   resolve_req_.data = this;
   open_handles_ = 2;
-  std::string setup;
-  if (options_.resp3) WriteCommand(setup, {"HELLO", "3"});
-  if (options_.read_only) WriteCommand(setup, {"READONLY"});
-  if (!setup.empty()) Send(setup, nullptr);
+  SendSetup();
+}
+
+// Who slotgate is comes first, then the protocol and READONLY; one queued entry per command,
+// since each has its own reply.
+void BackendConnection::SendSetup() {
+  const BackendCredentials* credentials = options_.credentials;
+  const bool auth = credentials && !credentials->password.empty();
+  std::string command;
+  if (options_.resp3 && auth) {
+    const std::string_view user = credentials->username.empty()
+                                      ? std::string_view("default")
+                                      : std::string_view(credentials->username);
+    WriteCommand(command, {"HELLO", "3", "AUTH", user, credentials->password});
+  } else if (options_.resp3) {
+    WriteCommand(command, {"HELLO", "3"});
+  } else if (auth && credentials->username.empty()) {
+    WriteCommand(command, {"AUTH", credentials->password});
+  } else if (auth) {
+    WriteCommand(command, {"AUTH", credentials->username, credentials->password});
+  }
+  if (!command.empty()) Send(command, &setup_check_);
+  if (options_.read_only) {
+    command.clear();
+    WriteCommand(command, {"READONLY"});
+    Send(command, nullptr);
+  }
+}
+
+void BackendConnection::SetupCheck::OnBackendReply(std::string_view, const ScannedReply& info) {
+  if (info.first_byte == '-') connection_->RefuseSetup(info.error_line);
+}
+
+void BackendConnection::RefuseSetup(std::string_view error) {
+  if (options_.auth_failures) options_.auth_failures->Add();
+  // Once per node: a wrong password refuses every reconnect, every worker's too.
+  static std::mutex mutex;
+  static std::set<std::string> logged;
+  const std::string node = endpoint_.ToString();
+  {
+    std::lock_guard lock(mutex);
+    if (logged.insert(node).second) {
+      spdlog::error("{} refused slotgate's credentials (backend.username, backend.password_*): {}",
+                    node, error);
+    }
+  }
+  setup_refused_ = true;
+  Close(node + " refused slotgate's credentials: " + std::string(error));
 }
 
 BackendConnection::~BackendConnection() = default;
@@ -135,8 +180,8 @@ void BackendConnection::OnConnected(int status) {
     // Checked often enough that a request is answered within a tenth of its deadline late.
     const uint64_t period = std::clamp<uint64_t>(options_.request_timeout_ms / 10, 1, 100);
     uv_timer_start(
-        &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); },
-        period, period);
+        &timer_, [](uv_timer_t* t) { static_cast<BackendConnection*>(t->data)->OnTimer(); }, period,
+        period);
   }
   if (!writer_.queue().empty()) scheduler_->Schedule(this);
 }
@@ -148,9 +193,10 @@ void BackendConnection::Send(std::string_view request, ReplyHandler* handler) {
   }
   if (writer_.unwritten() > options_.max_queued_bytes && handler) {
     // The node does not read (stopped, or far slower than its clients): keep no more for it.
-    handler->OnBackendFailure(BackendFailure::kNotSent,
-                              std::to_string(writer_.unwritten()) + " bytes wait to be written to " +
-                                  endpoint_.ToString() + " (limits.backend_queue_bytes)");
+    handler->OnBackendFailure(BackendFailure::kNotSent, std::to_string(writer_.unwritten()) +
+                                                            " bytes wait to be written to " +
+                                                            endpoint_.ToString() +
+                                                            " (limits.backend_queue_bytes)");
     return;
   }
   writer_.queue().Append(request);
@@ -191,8 +237,8 @@ void BackendConnection::OnWritten(int status) {
 void BackendConnection::OnRead(ssize_t nread) {
   if (nread < 0) {
     Close(nread == UV_EOF ? "connection closed by " + endpoint_.ToString()
-                          : "read from " + endpoint_.ToString() + " failed: " +
-                                uv_strerror(static_cast<int>(nread)));
+                          : "read from " + endpoint_.ToString() +
+                                " failed: " + uv_strerror(static_cast<int>(nread)));
     return;
   }
   in_.Commit(static_cast<size_t>(nread));
@@ -284,7 +330,8 @@ void BackendConnection::ExpireOverdue() {
                              std::to_string(options_.request_timeout_ms) + " ms";
   spdlog::debug("backend connection draining: {} ({} requests answered with an error)", reason,
                 overdue.size());
-  for (ReplyHandler* handler : overdue) handler->OnBackendFailure(BackendFailure::kTimedOut, reason);
+  for (ReplyHandler* handler : overdue)
+    handler->OnBackendFailure(BackendFailure::kTimedOut, reason);
   CloseIfDrained();
 }
 
@@ -301,8 +348,9 @@ void BackendConnection::Close(std::string_view why) {
     const InFlight entry = in_flight_.front();
     in_flight_.pop_front();
     if (entry.handler) {
-      entry.handler->OnBackendFailure(entry.sent ? BackendFailure::kLost : BackendFailure::kNotSent,
-                                      close_reason_);
+      const bool may_have_run = entry.sent && !setup_refused_;
+      entry.handler->OnBackendFailure(
+          may_have_run ? BackendFailure::kLost : BackendFailure::kNotSent, close_reason_);
     }
   }
   if (resolving_) uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_req_));

@@ -20,6 +20,7 @@
 #include "common/resp/reply_scanner.h"
 #include "config/config.h"
 #include "proxy/flush_scheduler.h"
+#include "proxy/ops/worker_metrics.h"
 #include "proxy/stream_writer.h"
 
 namespace slotgate {
@@ -45,11 +46,14 @@ class ReplyHandler {
 struct BackendOptions {
   uint32_t connect_timeout_ms = 1000;
   uint32_t request_timeout_ms = 5000;  // 0: none (dedicated connections of blocked clients)
-  bool read_only = false;  // replica reads: send READONLY first
-  bool resp3 = false;      // for RESP3 clients: send HELLO 3 first
-  bool one_shot = false;   // closes itself once its requests are answered (out of band)
+  bool read_only = false;              // replica reads: send READONLY first
+  bool resp3 = false;                  // for RESP3 clients: send HELLO 3 first
+  bool one_shot = false;               // closes itself once its requests are answered (out of band)
   // Past this many unwritten bytes new requests are refused (kNotSent) until it drains.
   uint64_t max_queued_bytes = 64ull << 20;
+  // Sent first on every connection (AUTH, or HELLO 3 AUTH); nullptr or no password: none.
+  const BackendCredentials* credentials = nullptr;
+  RelaxedCounter* auth_failures = nullptr;  // counts nodes refusing the credentials
 };
 
 class BackendConnection final : public Flushable {
@@ -98,6 +102,18 @@ class BackendConnection final : public Flushable {
   void Flush() override;
 
  private:
+  // Checks the answer to AUTH (or HELLO 3): a node that refuses slotgate's credentials would
+  // refuse every request after it, so the connection closes with the node's reason instead.
+  class SetupCheck final : public ReplyHandler {
+   public:
+    explicit SetupCheck(BackendConnection* connection) : connection_(connection) {}
+    void OnBackendReply(std::string_view reply, const ScannedReply& info) override;
+    void OnBackendFailure(BackendFailure, std::string_view) override {}
+
+   private:
+    BackendConnection* connection_;
+  };
+
   struct InFlight {
     ReplyHandler* handler;  // nullptr: drop the reply (setup commands, timed-out requests)
     uint64_t queued_at_ms;
@@ -119,6 +135,8 @@ class BackendConnection final : public Flushable {
   void CloseIfDrained();
   void StartWrite();
   void OnHandleClosed();
+  void SendSetup();
+  void RefuseSetup(std::string_view error);
 
   uv_loop_t* loop_;
   FlushScheduler* scheduler_;
@@ -138,11 +156,13 @@ class BackendConnection final : public Flushable {
   bool resolving_ = false;
   bool draining_ = false;
   bool notify_idle_ = false;
+  bool setup_refused_ = false;  // every request on it was refused unrun: kNotSent
+  SetupCheck setup_check_{this};
   StreamWriter writer_;
   ByteBuffer in_;
   ReplyScanner scanner_;
   std::deque<InFlight> in_flight_;
-  size_t unsent_ = 0;  // trailing entries of in_flight_ whose bytes are still in out_
+  size_t unsent_ = 0;   // trailing entries of in_flight_ whose bytes are still in out_
   size_t waiting_ = 0;  // entries of in_flight_ with a handler
   std::string close_reason_;
   ReplyHandler* stream_handler_ = nullptr;

@@ -1,7 +1,5 @@
 #include "proxy/commands/script_memory.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -16,23 +14,6 @@ std::string LowerCase(std::string_view text) {
 }
 
 }  // namespace
-
-std::string Sha1Hex(std::string_view body) {
-  // OpenSSL's one-shot EVP digest: a well-kept, tested SHA-1 rather than a hand-written one.
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha1(), nullptr) != 1) {
-    return {};  // only without memory; an empty name matches no script
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
-}
 
 ScriptMemory::ScriptMemory(ScriptMemoryLimits limits) : limits_(limits) {}
 

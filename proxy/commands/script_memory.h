@@ -12,10 +12,9 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace slotgate {
+#include "common/digest.h"
 
-// The SHA-1 of `body` as 40 lower-case hex digits: the name Redis gives a script.
-std::string Sha1Hex(std::string_view body);
+namespace slotgate {
 
 struct ScriptMemoryLimits {
   size_t max_bytes = size_t{64} << 20;  // script bodies kept, in total

@@ -19,6 +19,7 @@ BackendPoolOptions ControlPoolOptions(const Config& config) {
   BackendPoolOptions options;
   options.connection.connect_timeout_ms = config.timeouts.connect_ms;
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
+  options.connection.credentials = &config.backend_credentials;
   return options;
 }
 
@@ -154,8 +155,9 @@ void Topology::FetchCommands(size_t next_node) {
   // The previous query (if any) is the caller: keep it alive until its callback returns.
   if (next_node >= command_sources_.size()) {
     if (!commands_done_) {
-      spdlog::warn("command table: no backend answered COMMAND; using the built-in Redis 7.0 "
-                   "table");
+      spdlog::warn(
+          "command table: no backend answered COMMAND; using the built-in Redis 7.0 "
+          "table");
     }
     commands_done_ = true;
     return;

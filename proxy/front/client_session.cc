@@ -135,6 +135,7 @@ ClientSession::ClientSession(WorkerContext* context)
               }),
       out_(writer_.queue()) {
   read_from_ = context_->config->read_from;
+  user_ = context_->process->users->Initial();
   lane_.client_id = id_;
   uv_tcp_init(context_->loop, &tcp_);
   tcp_.data = this;
@@ -240,6 +241,24 @@ PendingRequest* ClientSession::NewPending() {
   return pending;
 }
 
+std::string ClientSession::AccessDenied(const CommandInfo& cmd,
+                                        std::span<const std::string_view> args) const {
+  if (!context_->process->users->enforced()) return {};
+  if (!user_) return cmd.Has(kCmdNoAuth) ? std::string() : "NOAUTH Authentication required.";
+  switch (user_->rights.Check(cmd, args)) {
+    case AclVerdict::kAllowed:
+      return {};
+    case AclVerdict::kDeniedCommand:
+      return "NOPERM this user has no permissions to run the '" + cmd.name + "' command";
+    case AclVerdict::kDeniedKey:
+      return "NOPERM this user has no permissions to access one of the keys used as arguments";
+    case AclVerdict::kDeniedChannel:
+      return "NOPERM this user has no permissions to access one of the channels used as "
+             "arguments";
+  }
+  return {};
+}
+
 void ClientSession::HandleRequest(const Request& request) {
   const std::span<const std::string_view> args(request.args);
   PendingRequest* pending = NewPending();
@@ -270,8 +289,17 @@ void ClientSession::HandleRequest(const Request& request) {
   if (!cmd.ArityAllows(args.size())) {
     return refuse("ERR wrong number of arguments for '" + cmd.name + "' command");
   }
-  if (InSubscribedMode() && cmd.policy != CommandPolicy::kPubSub && cmd.kind != CommandKind::kPing &&
-      cmd.kind != CommandKind::kQuit && cmd.kind != CommandKind::kReset) {
+  if (const std::string denied = AccessDenied(cmd, args); !denied.empty()) {
+    if (cmd.kind != CommandKind::kExec) return refuse(denied);
+    // A refused EXEC discards the block, as Redis's execCommandAbort does.
+    if (const std::optional<Endpoint> node = transaction_.Reset()) SendUnwatch(*node);
+    UpdateRecord();
+    WriteError(reply, "EXECABORT Transaction discarded because of: " + denied);
+    return AnswerNow(pending, reply);
+  }
+  if (InSubscribedMode() && cmd.policy != CommandPolicy::kPubSub &&
+      cmd.kind != CommandKind::kPing && cmd.kind != CommandKind::kQuit &&
+      cmd.kind != CommandKind::kReset) {
     return refuse("ERR Can't execute '" + cmd.name +
                   "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
                   "in this context");
@@ -312,7 +340,9 @@ void ClientSession::HandleRequest(const Request& request) {
   }
   switch (route.kind) {
     case Route::Kind::kLocal: {
-      LocalSession session{id_, &name_, &resp3_, &context_->process->clients};
+      LocalSession session{
+          id_,   &name_, &resp3_, &context_->process->clients, context_->process->users.get(),
+          &user_};
       LocalAnswer answer = AnswerLocally(cmd, args, session, *context_, &reply);
       if (answer.fan_out) {  // INFO with the keyspace: every master's counts, merged
         ++outstanding_;

@@ -92,6 +92,8 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   void AfterReplies();
   void StartWrite();
   void OnWritten(int status);
+  // The error that refuses `cmd` to this client (NOAUTH, NOPERM), or "" when it may run.
+  std::string AccessDenied(const CommandInfo& cmd, std::span<const std::string_view> args) const;
   void AfterWrite();
   void AnswerAndStopReading(std::string_view error);
   void UpdateReadPause();
@@ -129,6 +131,8 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   std::shared_ptr<ClientRecord> record_;             // what CLIENT LIST shows of this client
   ReadFrom read_from_ = ReadFrom::kMaster;  // the config's, until READONLY / READWRITE
   int last_write_slot_ = -1;  // WAIT asks the node that took the client's last write
+  // Who the client is logged in as; nullptr until it authenticates (auth.users configured).
+  const AclIdentity* user_ = nullptr;
 
   ClientTransaction transaction_;            // MULTI and WATCH
   PendingRequest* watch_request_ = nullptr;  // the WATCH in flight

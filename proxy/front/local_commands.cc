@@ -33,6 +33,31 @@ void Select(Args args, std::string* reply) {
   }
 }
 
+constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+
+// AUTH [username] password: a failure keeps the client's identity, as in Redis.
+void Auth(Args args, const LocalSession& session, std::string* reply) {
+  std::string_view name = "default";
+  if (args.size() == 2) {
+    if (session.users->DefaultNeedsNoPassword()) {
+      WriteError(*reply,
+                 "ERR AUTH <password> called without any password configured for the default "
+                 "user. Are you sure your configuration is correct?");
+      return;
+    }
+  } else {
+    name = args[1];
+  }
+  const AclIdentity* user = session.users->Authenticate(name, args.back());
+  if (!user) {
+    WriteError(*reply, kWrongPass);
+    return;
+  }
+  *session.user = user;
+  WriteSimpleString(*reply, "OK");
+}
+
 void Hello(Args args, const LocalSession& session, std::string* reply) {
   if (args.size() >= 2) {
     const std::optional<long long> version = ParseStrictInteger(args[1]);
@@ -45,28 +70,47 @@ void Hello(Args args, const LocalSession& session, std::string* reply) {
       return;
     }
   }
+  // Options first, then authentication, then the name: a refused HELLO changes nothing.
+  std::optional<std::pair<std::string_view, std::string_view>> credentials;
+  std::optional<std::string_view> name;
   for (size_t i = 2; i < args.size(); ++i) {
-    const bool more = i + 1 < args.size();
-    if (EqualsIgnoreCase(args[i], "AUTH") && i + 2 < args.size()) {
-      WriteError(*reply, "WRONGPASS invalid username-password pair or user is disabled.");
-      return;
-    }
-    if (EqualsIgnoreCase(args[i], "SETNAME") && more) {
+    const size_t more = args.size() - 1 - i;
+    if (EqualsIgnoreCase(args[i], "AUTH") && more >= 2) {
+      credentials.emplace(args[i + 1], args[i + 2]);
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "SETNAME") && more >= 1) {
       if (!ValidClientName(args[i + 1])) {
         WriteError(*reply,
                    "ERR Client names cannot contain spaces, newlines or special characters.");
         return;
       }
-      session.name->assign(args[i + 1]);
-      session.registry->SetName(session.id, *session.name);
-      ++i;
-      continue;
+      name = args[++i];
+    } else {
+      std::string error = "ERR Syntax error in HELLO option '";
+      error.append(args[i]);
+      error.append("'");
+      WriteError(*reply, error);
+      return;
     }
-    std::string error = "ERR Syntax error in HELLO option '";
-    error.append(args[i]);
-    error.append("'");
-    WriteError(*reply, error);
+  }
+  if (credentials) {
+    const AclIdentity* user = session.users->Authenticate(credentials->first, credentials->second);
+    if (!user) {
+      WriteError(*reply, kWrongPass);
+      return;
+    }
+    *session.user = user;
+  }
+  if (session.users->enforced() && !*session.user) {
+    WriteError(*reply,
+               "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+               "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
+               "select the RESP protocol version at the same time");
     return;
+  }
+  if (name) {
+    session.name->assign(*name);
+    session.registry->SetName(session.id, *session.name);
   }
   if (args.size() >= 2) *session.resp3 = ParseStrictInteger(args[1]) == 3;
   const bool resp3 = *session.resp3;
@@ -229,11 +273,13 @@ LocalAnswer AnswerLocally(const CommandInfo& cmd, Args args, const LocalSession&
       Hello(args, session, reply);
       break;
     case CommandKind::kAuth:
-      WriteError(*reply,
-                 "ERR AUTH <password> called without any password configured for the default "
-                 "user. Are you sure your configuration is correct?");
+      Auth(args, session, reply);
+      break;
+    case CommandKind::kAclWhoami:
+      WriteBulkString(*reply, (*session.user)->name);  // NOAUTH refused it before a login
       break;
     case CommandKind::kReset:
+      *session.user = session.users->Initial();
       session.name->clear();
       session.registry->SetName(session.id, "");
       *session.resp3 = false;

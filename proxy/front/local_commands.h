@@ -20,6 +20,8 @@ struct LocalSession {
   std::string* name = nullptr;
   bool* resp3 = nullptr;  // HELLO changes it
   ClientRegistry* registry = nullptr;
+  const UserDirectory* users = nullptr;
+  const AclIdentity** user = nullptr;  // AUTH, HELLO AUTH and RESET change it
 };
 
 struct LocalAnswer {

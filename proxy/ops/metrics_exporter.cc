@@ -148,6 +148,9 @@ class MetricsExporter::Collector final : public prometheus::Collectable {
     AddSingle(families, "slotgate_backend_failures_total",
               "Requests whose backend connection failed", MetricType::Counter,
               static_cast<double>(Sum(&WorkerMetrics::backend_failures)));
+    AddSingle(families, "slotgate_backend_auth_failures_total",
+              "Backend connections on which a node refused slotgate's credentials",
+              MetricType::Counter, static_cast<double>(Sum(&WorkerMetrics::backend_auth_failures)));
   }
 
   void CollectTopology(std::vector<MetricFamily>& families) const {

@@ -62,6 +62,7 @@ struct WorkerMetrics {
   RelaxedCounter clusterdown;
   RelaxedCounter retries;
   RelaxedCounter backend_failures;
+  RelaxedCounter backend_auth_failures;  // connections a node refused slotgate's credentials on
   std::array<RelaxedCounter, kLatencyBuckets.size() + 1> latency_buckets;  // last: +Inf
   RelaxedCounter latency_count;
   RelaxedCounter latency_sum_ns;

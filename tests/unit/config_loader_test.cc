@@ -226,7 +226,7 @@ TEST(ConfigLoader, UnknownKeyWithNoNearMatchListsTheAllowedOnes) {
   EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "colour: blue\n"),
               ElementsAre("t.yaml:3:1: unknown key 'colour' (expected one of: listen, workers, "
                           "metrics, log_level, admin_commands, backend, timeouts, "
-                          "limits)"));
+                          "limits, auth)"));
 }
 
 TEST(ConfigLoader, DuplicateKeyIsRefused) {

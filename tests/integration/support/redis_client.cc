@@ -52,8 +52,7 @@ RedisClient::RedisClient(uint16_t port, const std::string& host) {
     const std::string why = context_ ? context_->errstr : "out of memory";
     if (context_) redisFree(context_);
     context_ = nullptr;
-    throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " +
-                             why);
+    throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " + why);
   }
   redisSetTimeout(context_, kCommandTimeout);
 }
@@ -105,7 +104,10 @@ bool RedisClient::Ping(uint16_t port) {
   if (c && !c->err) {
     redisSetTimeout(c, timeval{1, 0});
     auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
-    pong = r && r->type == REDIS_REPLY_STATUS && std::string(r->str, r->len) == "PONG";
+    // A server that wants a password answers too: NOAUTH.
+    pong =
+        r && ((r->type == REDIS_REPLY_STATUS && std::string(r->str, r->len) == "PONG") ||
+              (r->type == REDIS_REPLY_ERROR && std::string(r->str, r->len).starts_with("NOAUTH ")));
     if (r) freeReplyObject(r);
   }
   if (c) redisFree(c);

@@ -95,6 +95,11 @@ SlotgateConfig& SlotgateConfig::Limit(std::string key, std::string value) {
   return *this;
 }
 
+SlotgateConfig& SlotgateConfig::Backend(std::string key, std::string value) {
+  backend_.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
 SlotgateConfig& SlotgateConfig::ReadFrom(std::string where) {
   read_from_ = std::move(where);
   return *this;
@@ -120,6 +125,7 @@ std::string SlotgateConfig::ToYaml(uint16_t port, uint16_t metrics_port) const {
   yaml << "backend:\n"
        << "  mode: " << mode_ << "\n";
   if (!read_from_.empty()) yaml << "  read_from: " << read_from_ << "\n";
+  for (const auto& [key, value] : backend_) yaml << "  " << key << ": " << value << "\n";
   if (!seeds_.empty()) yaml << "  seeds: " << FlowList(seeds_) << "\n";
   if (!slots_.empty()) {
     yaml << "  slots:\n";
@@ -165,8 +171,8 @@ SlotgateProcess::SlotgateProcess(const SlotgateConfig& config) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("slotgate exited at start with " + std::to_string(ExitCodeOf(status)) +
-                               ":\n" + Log());
+      throw std::runtime_error("slotgate exited at start with " +
+                               std::to_string(ExitCodeOf(status)) + ":\n" + Log());
     }
     if (RedisClient::Ping(port_)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

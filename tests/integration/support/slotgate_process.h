@@ -38,6 +38,8 @@ class SlotgateConfig {
   SlotgateConfig& Limit(std::string key, std::string value);
   // backend.read_from: master, prefer-replica or replica.
   SlotgateConfig& ReadFrom(std::string where);
+  // A key of `backend:` written as is, e.g. Backend("username", "slotgate").
+  SlotgateConfig& Backend(std::string key, std::string value);
   // A top-level key written as is, e.g. Top("admin_commands", "false").
   SlotgateConfig& Top(std::string key, std::string value);
   // Whether the `metrics:` line is written (default true).
@@ -57,6 +59,7 @@ class SlotgateConfig {
   std::vector<std::pair<std::string, std::string>> timeouts_;
   std::vector<std::pair<std::string, std::string>> limits_;
   std::vector<std::pair<std::string, std::string>> top_;
+  std::vector<std::pair<std::string, std::string>> backend_;
 };
 
 class SlotgateProcess {
