@@ -26,12 +26,4 @@ inline constexpr std::string_view kCrossSlot =
 inline constexpr std::string_view kClusterDownUnbound = "CLUSTERDOWN Hash slot not served";
 inline constexpr std::string_view kSelectNotAllowed = "ERR SELECT is not allowed in cluster mode";
 
-// Commands that reconfigure the nodes, refused when the config says `admin_commands: false`.
-inline constexpr std::string_view kConfigSetDisabled =
-    "ERR proxy: CONFIG SET is disabled (admin_commands: false)";
-inline constexpr std::string_view kConfigResetstatDisabled =
-    "ERR proxy: CONFIG RESETSTAT is disabled (admin_commands: false)";
-inline constexpr std::string_view kConfigRewriteDisabled =
-    "ERR proxy: CONFIG REWRITE is disabled (admin_commands: false)";
-
 }  // namespace slotgate::errors

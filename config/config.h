@@ -110,9 +110,13 @@ struct Config {
   std::vector<Migration> migrations;  // cluster mode only; needs `slots`
   ReadFrom read_from = ReadFrom::kMaster;
   BackendCredentials backend_credentials;
-  // false: CONFIG SET, CONFIG RESETSTAT and CONFIG REWRITE are refused, so clients of the proxy
-  // cannot reconfigure the cluster's nodes behind it.
-  bool admin_commands = true;
+  // false (the default): the commands that reconfigure the nodes or wipe data wholesale are
+  // refused (command_policy.h AdminCommandRefusal), so a client of the proxy cannot reconfigure
+  // or empty the cluster behind it; an operator turns them on.
+  bool admin_commands = false;
+  // true (the default): while clients need no password (no users, or a `default` user with
+  // nopass), only clients on the loopback interface are let in, as Redis's protected-mode.
+  bool protected_mode = true;
   Timeouts timeouts;
   Limits limits;
   // auth.users. Empty: clients need no password, and each may run everything.

@@ -61,6 +61,11 @@ void ReadTopEntry(const std::string& key, const YAML::Node& key_node, const YAML
     if (auto choice = ReadChoice(key_node, value, key, names, diagnostics)) {
       config->admin_commands = *choice == 1;
     }
+  } else if (key == "protected_mode") {
+    const std::vector<std::string_view> names(std::begin(kBoolNames), std::end(kBoolNames));
+    if (auto choice = ReadChoice(key_node, value, key, names, diagnostics)) {
+      config->protected_mode = *choice == 1;
+    }
   } else if (key == "backend") {
     ReadBackend(key_node, value, config, source, diagnostics);
   } else if (key == "auth") {

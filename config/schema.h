@@ -20,7 +20,7 @@ std::string_view PathOf(Section section);
 std::vector<std::string_view> KeysOf(Section section);
 
 inline constexpr std::string_view kTopKeys[] = {"listen",  "workers",  "metrics",
-                                                "log_level", "admin_commands", "backend",
+                                                "log_level", "admin_commands", "protected_mode", "backend",
                                                 "timeouts", "limits",  "auth"};
 inline constexpr std::string_view kBackendKeys[] = {
     "mode", "seeds", "read_from", "slots", "migrations", "username", "password_file",

@@ -1,6 +1,9 @@
 #include "common/commands/command_policy.h"
 
+#include <cctype>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "common/errors.h"
@@ -23,9 +26,13 @@ constexpr std::string_view kNoCluster = "ERR This instance has cluster support d
 constexpr std::string_view kNoReplication = "ERR proxy: replication commands are not available";
 constexpr std::string_view kNoDebug = "ERR proxy: DEBUG is not available";
 constexpr std::string_view kNoShutdown = "ERR proxy: SHUTDOWN is not available";
+// MIGRATE makes a node connect to an address of the client's choosing and ship keys there.
+constexpr std::string_view kNoMigrate =
+    "ERR proxy: MIGRATE is not available: it sends a node's keys to any address";
 constexpr std::string_view kNoMonitor = "ERR proxy: MONITOR is not available";
 // Per-node state that no merge keeps the meaning of: the operator asks the node itself.
-constexpr std::string_view kPerNodeLatency = "ERR proxy: LATENCY is per node; ask the nodes directly";
+constexpr std::string_view kPerNodeLatency =
+    "ERR proxy: LATENCY is per node; ask the nodes directly";
 constexpr std::string_view kPerNodeMemory =
     "ERR proxy: MEMORY STATS, DOCTOR and MALLOC-STATS are per node; ask the nodes directly";
 // slotgate logs no client in (AUTH is answered here), so a node's users mean nothing to them.
@@ -63,7 +70,9 @@ constexpr PolicyRow kRows[] = {
     {"command", P::kLocal, {}, "the command table slotgate routes with"},
     {"command|count", P::kLocal},
     {"client|*", P::kLocal, {}, "slotgate's own client connections"},
-    {"info", P::kLocal, {},
+    {"info",
+     P::kLocal,
+     {},
      "slotgate's own sections; `keyspace` summed over `INFO keyspace` of every master"},
     {"readonly", P::kLocal, {}, "asks for replica reads"},
     {"readwrite", P::kLocal},
@@ -90,21 +99,21 @@ constexpr PolicyRow kRows[] = {
     {"keys", P::kAllMasters, {}, "replies concatenated"},
     {"scan", P::kAllMasters, {}, "one master at a time, under one cursor"},
     {"randomkey", P::kAllMasters, {}, "the first key found"},
-    {"flushall", P::kAllMasters, {}, kSame},
-    {"flushdb", P::kAllMasters, {}, kSame},
+    {"flushall", P::kAllMasters, {}, kSame, true},
+    {"flushdb", P::kAllMasters, {}, kSame, true},
     {"lastsave", P::kAllMasters, {}, "the oldest: every master has saved since"},
-    {"bgsave", P::kAllMasters, {}, kSame},
-    {"bgrewriteaof", P::kAllMasters, {}, kSame},
+    {"bgsave", P::kAllMasters, {}, kSame, true},
+    {"bgrewriteaof", P::kAllMasters, {}, kSame, true},
     {"save", P::kRefused, kNoSave},
     {"script|load", P::kAllMasters, {}, kSame},
-    {"script|flush", P::kAllMasters, {}, kSame},
+    {"script|flush", P::kAllMasters, {}, kSame, true},
     {"script|kill", P::kAllNodes, {}, kKill},
     {"script|exists", P::kAllMasters, {}, "1 where every master has the script"},
     {"script|debug", P::kRefused, kNoScriptDebug},
     {"function|load", P::kAllMasters, {}, kSame},
-    {"function|delete", P::kAllMasters, {}, kSame},
-    {"function|flush", P::kAllMasters, {}, kSame},
-    {"function|restore", P::kAllMasters, {}, kSame},
+    {"function|delete", P::kAllMasters, {}, kSame, true},
+    {"function|flush", P::kAllMasters, {}, kSame, true},
+    {"function|restore", P::kAllMasters, {}, kSame, true},
     {"function|kill", P::kAllNodes, {}, kKill},
     {"pubsub|help", P::kAnyMaster},
     {"pubsub|channels", P::kAllMasters, {}, "union of the masters' channels"},
@@ -145,6 +154,7 @@ constexpr PolicyRow kRows[] = {
     {"failover", P::kRefused, kNoReplication},
     {"debug", P::kRefused, kNoDebug},
     {"shutdown", P::kRefused, kNoShutdown},
+    {"migrate", P::kRefused, kNoMigrate},
     {"swapdb", P::kRefused, "ERR SWAPDB is not allowed in cluster mode"},
     {"move", P::kRefused, "ERR MOVE is not allowed in cluster mode"},
 };
@@ -230,26 +240,43 @@ PolicyDecision PolicyFor(const CommandInfo& cmd) {
 }
 
 std::string_view AdminCommandRefusal(std::string_view name) {
-  const PolicyRow* row = RowFor(name);
-  if (row == nullptr || !row->admin) return {};
-  if (name == "config|set") return errors::kConfigSetDisabled;
-  if (name == "config|resetstat") return errors::kConfigResetstatDisabled;
-  if (name == "config|rewrite") return errors::kConfigRewriteDisabled;
-  return {};
+  // One text per admin row, made once: "ERR proxy: CONFIG SET is disabled (admin_commands: ...".
+  static const std::unordered_map<std::string_view, std::string> refusals = [] {
+    std::unordered_map<std::string_view, std::string> texts;
+    for (const PolicyRow& row : kRows) {
+      if (!row.admin) continue;
+      std::string upper(row.name);
+      for (char& c : upper) c = c == '|' ? ' ' : static_cast<char>(std::toupper(c));
+      texts.emplace(row.name, "ERR proxy: " + upper + " is disabled (admin_commands: false)");
+    }
+    return texts;
+  }();
+  const auto it = refusals.find(name);
+  return it == refusals.end() ? std::string_view() : std::string_view(it->second);
 }
 
 std::string_view PolicyName(CommandPolicy policy) {
   switch (policy) {
-    case P::kRouteBySlot: return "route by slot";
-    case P::kSplitBySlot: return "split by slot";
-    case P::kAnyMaster: return "any master";
-    case P::kAllMasters: return "every master";
-    case P::kAllNodes: return "every node";
-    case P::kLocal: return "local";
-    case P::kTransaction: return "transaction";
-    case P::kPubSub: return "pub/sub connection";
-    case P::kBlocking: return "dedicated connection";
-    case P::kRefused: return "refused";
+    case P::kRouteBySlot:
+      return "route by slot";
+    case P::kSplitBySlot:
+      return "split by slot";
+    case P::kAnyMaster:
+      return "any master";
+    case P::kAllMasters:
+      return "every master";
+    case P::kAllNodes:
+      return "every node";
+    case P::kLocal:
+      return "local";
+    case P::kTransaction:
+      return "transaction";
+    case P::kPubSub:
+      return "pub/sub connection";
+    case P::kBlocking:
+      return "dedicated connection";
+    case P::kRefused:
+      return "refused";
   }
   return "unknown";
 }

@@ -63,8 +63,10 @@ struct PolicyDecision {
 // decides; without one, the `blocking` flag, then whether the command has keys.
 PolicyDecision PolicyFor(const CommandInfo& cmd);
 
-// With `admin_commands: false`: the error for a command that reconfigures the nodes (CONFIG SET,
-// CONFIG RESETSTAT, CONFIG REWRITE), or empty for any other. `name` as CommandInfo::name.
+// With `admin_commands: false` (the default): the error for a command that reconfigures the
+// nodes or wipes data wholesale (CONFIG SET/RESETSTAT/REWRITE, FLUSHALL, FLUSHDB, SCRIPT FLUSH,
+// FUNCTION FLUSH/DELETE/RESTORE, BGSAVE, BGREWRITEAOF), or empty for any other. `name` as
+// CommandInfo::name.
 std::string_view AdminCommandRefusal(std::string_view name);
 
 std::string_view PolicyName(CommandPolicy policy);

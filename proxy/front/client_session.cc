@@ -7,6 +7,7 @@
 
 #include "common/commands/command_policy.h"
 #include "common/errors.h"
+#include "common/loopback.h"
 #include "common/resp/writer.h"
 #include "common/slot.h"
 #include "common/text.h"
@@ -55,6 +56,20 @@ std::string UnknownSubcommandError(std::span<const std::string_view> args) {
 
 }  // namespace
 
+// Redis's protected-mode reply, in slotgate's terms.
+constexpr std::string_view kProtectedModeDenial =
+    "DENIED slotgate is running in protected mode because no password is needed to log in "
+    "(no auth.users, or a `default` user with nopass). In this mode connections are only "
+    "accepted from the loopback interface. To let other clients in, configure users with "
+    "passwords in the `auth` section, or set `protected_mode: false` if the network is trusted.";
+
+bool ClientSession::FromLoopback() {
+  sockaddr_storage address{};
+  int length = sizeof(address);
+  return uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+         IsLoopbackAddress(reinterpret_cast<const sockaddr*>(&address));
+}
+
 int ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
   auto* session = new ClientSession(context);
   if (const int rc = uv_accept(server, reinterpret_cast<uv_stream_t*>(&session->tcp_)); rc != 0) {
@@ -67,6 +82,16 @@ int ClientSession::Accept(uv_stream_t* server, WorkerContext* context) {
     context->metrics->client_connections_rejected.Add();
     std::string reply;
     WriteError(reply, "ERR max number of clients reached");
+    PendingRequest* pending = session->NewPending();
+    pending->close_after = true;
+    session->AnswerNow(pending, reply);
+    return 0;
+  }
+  if (context->config->protected_mode && context->process->users->DefaultNeedsNoPassword() &&
+      !session->FromLoopback()) {
+    context->metrics->client_connections_rejected.Add();
+    std::string reply;
+    WriteError(reply, kProtectedModeDenial);
     PendingRequest* pending = session->NewPending();
     pending->close_after = true;
     session->AnswerNow(pending, reply);

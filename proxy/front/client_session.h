@@ -94,6 +94,7 @@ class ClientSession final : public ReplyWaiter, public Flushable, public PushSin
   void OnWritten(int status);
   // The error that refuses `cmd` to this client (NOAUTH, NOPERM), or "" when it may run.
   std::string AccessDenied(const CommandInfo& cmd, std::span<const std::string_view> args) const;
+  bool FromLoopback();
   void AfterWrite();
   void AnswerAndStopReading(std::string_view error);
   void UpdateReadPause();

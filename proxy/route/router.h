@@ -2,7 +2,7 @@
 // Redis's getNodeByQuery. Pure (no sockets, no libuv), so every outcome is unit-tested.
 //
 // Outcomes, in the order they are checked:
-//   admin_commands off, CONFIG SET/RESETSTAT/REWRITE   -> kError, "... is disabled"
+//   admin_commands off, CONFIG SET, FLUSHALL, ...      -> kError, "... is disabled"
 //   policy kLocal / kTransaction / kPubSub / kRefused  -> answered by the session (kLocal),
 //                                                          or refused with the policy's reason
 //   policy kAllMasters / kAllNodes                     -> kFanOut
@@ -48,7 +48,7 @@ struct RouteContext {
   // Reused between calls so routing allocates nothing once warm.
   std::vector<uint32_t>* key_positions = nullptr;
   // Config::admin_commands: false refuses the commands that reconfigure the nodes.
-  bool admin_commands = true;
+  bool admin_commands = false;
 };
 
 Route RouteRequest(const SlotTable& table, const CommandInfo& cmd,

@@ -642,7 +642,8 @@ std::string SortedReply(uint16_t port, const std::vector<std::string>& args, mil
 
 TEST_P(ProxyFaultsMasterLoss, FanOutCommandsWorkSoonAfterAMasterDies) {
   RedisCluster cluster(/*masters=*/3, /*replicas_per_master=*/1);
-  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster).Metrics(GetParam()));
+  SlotgateProcess proxy(
+      SlotgateConfig::ForCluster(cluster).Metrics(GetParam()).Top("admin_commands", "true"));
   std::vector<std::string> keys;
   {
     RedisClient client(proxy.port());

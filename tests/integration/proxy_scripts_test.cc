@@ -54,7 +54,7 @@ class ProxyScriptsFailover : public testing::Test {
  protected:
   ProxyScriptsFailover()
       : cluster_(/*masters=*/3, /*replicas_per_master=*/1),
-        proxy_(SlotgateConfig::ForCluster(cluster_).Workers(4)) {}
+        proxy_(SlotgateConfig::ForCluster(cluster_).Workers(4).Top("admin_commands", "true")) {}
 
   std::string Ask(const std::vector<std::string>& args) {
     RedisClient client(proxy_.port());  // a new connection: any worker may take it
@@ -134,7 +134,13 @@ TEST_F(ProxyScriptsFailover, ScriptFlushForgetsWhatSlotgateRemembered) {
 
 // Routing of scripts by their declared keys; no failover, so no replicas.
 // Three masters shared by the suite's tests: none of them changes the topology.
-class ProxyScripts : public test::ClusterSuite {};
+class ProxyScripts : public test::ClusterSuite {
+ protected:
+  // FUNCTION FLUSH, DELETE and RESTORE are the operator's: turned on here.
+  static void SetUpTestSuite() {
+    StartCluster({.configure = [](SlotgateConfig& c) { c.Top("admin_commands", "true"); }});
+  }
+};
 
 TEST_F(ProxyScripts, EvalRunsOnTheMasterOfItsKeys) {
   for (const std::string key : {"ra", "rb", "rc", "rd", "re", "rf"}) {

@@ -22,6 +22,10 @@ using test::SlotgateProcess;
 
 class SlotgateServerCommands : public test::ClusterSuite {
  protected:
+  // FLUSHALL, CONFIG SET and the like are the operator's: turned on here.
+  static void SetUpTestSuite() {
+    StartCluster({.configure = [](SlotgateConfig& c) { c.Top("admin_commands", "true"); }});
+  }
   // Asks the master owning `key`'s slot directly, bypassing slotgate.
   size_t MasterOfKey(const std::string& key) { return cluster_->MasterOf(KeySlot(key)); }
 };
@@ -143,17 +147,35 @@ TEST_F(SlotgateServerCommands, BlockingCommandsFollowTheOneSlotRule) {
   EXPECT_EQ(Ask({"BLPOP", "{q}a", "0.01"}), "(nil)");
 }
 
-TEST(SlotgateAdminCommands, ConfigChangesAreRefusedWhenAdminCommandsAreOff) {
+TEST(SlotgateAdminCommands, ByDefaultNoClientReconfiguresOrEmptiesTheCluster) {
   RedisCluster cluster(3);
-  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster).Top("admin_commands", "false"));
+  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster).Metrics(false));
   RedisClient client(proxy.port());
-  EXPECT_EQ(client.CommandString({"CONFIG", "SET", "maxmemory", "0"}),
-            "(error) ERR proxy: CONFIG SET is disabled (admin_commands: false)");
-  EXPECT_EQ(client.CommandString({"CONFIG", "RESETSTAT"}),
-            "(error) ERR proxy: CONFIG RESETSTAT is disabled (admin_commands: false)");
-  EXPECT_EQ(client.CommandString({"CONFIG", "REWRITE"}),
-            "(error) ERR proxy: CONFIG REWRITE is disabled (admin_commands: false)");
+  ASSERT_EQ(client.CommandString({"SET", "kept", "v"}), "OK");
+  const std::vector<std::vector<std::string>> refused = {{"CONFIG", "SET", "maxmemory", "0"},
+                                                         {"CONFIG", "RESETSTAT"},
+                                                         {"CONFIG", "REWRITE"},
+                                                         {"FLUSHALL"},
+                                                         {"FLUSHDB", "ASYNC"},
+                                                         {"SCRIPT", "FLUSH"},
+                                                         {"FUNCTION", "FLUSH"},
+                                                         {"FUNCTION", "DELETE", "lib"},
+                                                         {"FUNCTION", "RESTORE", "x"},
+                                                         {"BGSAVE"},
+                                                         {"BGREWRITEAOF"}};
+  for (const std::vector<std::string>& command : refused) {
+    std::string name = command[0];
+    if (command[0] == "CONFIG" || command[0] == "SCRIPT" || command[0] == "FUNCTION") {
+      name += " " + command[1];
+    }
+    EXPECT_EQ(client.CommandString(command),
+              "(error) ERR proxy: " + name + " is disabled (admin_commands: false)");
+  }
+  EXPECT_EQ(client.CommandString({"MIGRATE", "127.0.0.1", "1", "kept", "0", "100"}),
+            "(error) ERR proxy: MIGRATE is not available: it sends a node's keys to any address");
   EXPECT_EQ(client.CommandString({"CONFIG", "GET", "maxmemory"}), "[\"maxmemory\", \"0\"]");
+  EXPECT_EQ(client.CommandString({"GET", "kept"}), "\"v\"");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
 }
 
 }  // namespace

@@ -60,7 +60,9 @@ class Endpoint : public testing::Test {
     } else {
       if (!proxy_) {
         cluster_ = std::make_unique<RedisCluster>(3);
-        proxy_ = std::make_unique<SlotgateProcess>(SlotgateConfig::ForCluster(*cluster_));
+        // The workloads flush as they go: an operator's right, turned on here.
+        proxy_ = std::make_unique<SlotgateProcess>(
+            SlotgateConfig::ForCluster(*cluster_).Top("admin_commands", "true"));
       }
       return proxy_->port();
     }

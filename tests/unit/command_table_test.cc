@@ -165,19 +165,25 @@ TEST(CommandPolicy, ASubcommandRowWinsOverItsContainersWildcard) {
   EXPECT_EQ(PolicyFor(*Find({"pubsub", "help"}).command).policy, CommandPolicy::kAnyMaster);
 }
 
-TEST(CommandPolicy, OnlyConfigChangesAreAdminGated) {
+// The gated commands reconfigure nodes or wipe data wholesale: Redis files each under @admin or
+// @dangerous, except the wipes of the script and function stores (@scripting).
+TEST(CommandPolicy, AdminGatedCommandsAreThoseThatReconfigureOrWipe) {
   std::vector<std::string> gated;
   const auto check = [&](const CommandInfo& cmd) {
     const PolicyDecision decision = PolicyFor(cmd);
     EXPECT_EQ(decision.admin, !AdminCommandRefusal(cmd.name).empty()) << cmd.name;
-    if (decision.admin) gated.push_back(cmd.name);
+    if (!decision.admin) return;
+    gated.push_back(cmd.name);
+    EXPECT_NE(cmd.acl_categories & (kAclAdmin | kAclDangerous | kAclScripting), 0u) << cmd.name;
   };
   for (const auto& [name, cmd] : CommandTable::Recorded()->commands()) {
     check(cmd);
     for (const CommandInfo& sub : cmd.subcommands) check(sub);
   }
-  EXPECT_THAT(gated, testing::UnorderedElementsAre("config|set", "config|resetstat",
-                                                   "config|rewrite"));
+  EXPECT_THAT(gated, testing::UnorderedElementsAre(
+                         "config|set", "config|resetstat", "config|rewrite", "flushall",
+                         "flushdb", "script|flush", "function|flush", "function|delete",
+                         "function|restore", "bgsave", "bgrewriteaof"));
   EXPECT_EQ(AdminCommandRefusal("config|set"),
             "ERR proxy: CONFIG SET is disabled (admin_commands: false)");
   EXPECT_EQ(AdminCommandRefusal("config|get"), "");

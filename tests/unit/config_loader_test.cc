@@ -37,7 +37,8 @@ TEST(ConfigLoader, MinimalClusterConfigTakesEveryDefault) {
   EXPECT_EQ(config.limits.max_multibulk_length, 1048576u);
   EXPECT_EQ(config.limits.max_inline_length, 65536u);
   EXPECT_FALSE(config.metrics.has_value());
-  EXPECT_TRUE(config.admin_commands);
+  EXPECT_FALSE(config.admin_commands);
+  EXPECT_TRUE(config.protected_mode);
   EXPECT_EQ(config.limits.pubsub_output_buffer_bytes, 32ull << 20);
   EXPECT_EQ(config.limits.client_memory_bytes, 0u);
 }
@@ -48,7 +49,8 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
       "workers: 4\n"
       "metrics: '[::1]:9380'\n"
       "log_level: debug\n"
-      "admin_commands: false\n"
+      "admin_commands: true\n"
+      "protected_mode: false\n"
       "backend:\n"
       "  mode: cluster\n"
       "  seeds: [127.0.0.1:7001, 127.0.0.1:7002]\n"
@@ -83,7 +85,8 @@ TEST(ConfigLoader, EveryKeyLoadsToTheExactConfig) {
   expected.workers = 4;
   expected.metrics = Endpoint{"::1", 9380};
   expected.log_level = "debug";
-  expected.admin_commands = false;
+  expected.admin_commands = true;
+  expected.protected_mode = false;
   expected.mode = BackendMode::kCluster;
   expected.seeds = {{"127.0.0.1", 7001}, {"127.0.0.1", 7002}};
   expected.read_from = ReadFrom::kPreferReplica;
@@ -225,8 +228,8 @@ TEST(ConfigLoader, KeyAtTheWrongLevelSaysWhereItBelongs) {
 TEST(ConfigLoader, UnknownKeyWithNoNearMatchListsTheAllowedOnes) {
   EXPECT_THAT(ErrorsOf(std::string(kSeedsOnly) + "colour: blue\n"),
               ElementsAre("t.yaml:3:1: unknown key 'colour' (expected one of: listen, workers, "
-                          "metrics, log_level, admin_commands, backend, timeouts, "
-                          "limits, auth)"));
+                          "metrics, log_level, admin_commands, protected_mode, backend, "
+                          "timeouts, limits, auth)"));
 }
 
 TEST(ConfigLoader, DuplicateKeyIsRefused) {
@@ -318,6 +321,7 @@ TEST(ConfigLoader, MisspeltEnumValueSuggestsTheClosest) {
 TEST(ConfigLoader, AdminCommandsTakesTrueOrFalse) {
   EXPECT_TRUE(LoadOk(std::string(kSeedsOnly) + "admin_commands: true\n").admin_commands);
   EXPECT_FALSE(LoadOk(std::string(kSeedsOnly) + "admin_commands: false\n").admin_commands);
+  EXPECT_FALSE(LoadOk(std::string(kSeedsOnly) + "protected_mode: false\n").protected_mode);
 }
 
 TEST(ConfigLoader, AdminCommandsRefusesOtherSpellingsOfABoolean) {
