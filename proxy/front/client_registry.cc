@@ -85,7 +85,9 @@ std::string ClientRegistry::DescribeLocked(const Entry& entry, uint64_t now_ms) 
   line += " multi=" + std::to_string(r.multi.load());
   line += " omem=" + std::to_string(r.output_bytes.load());
   line += " cmd=" + (last ? last->name : std::string("NULL"));
-  line += " user=default redir=-1 resp=" + std::to_string(r.resp.load());
+  const std::string* user = r.user.load();
+  line += " user=" + (user ? *user : std::string("default"));
+  line += " redir=-1 resp=" + std::to_string(r.resp.load());
   line += "\n";
   return line;
 }

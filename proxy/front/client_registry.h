@@ -32,6 +32,9 @@ struct ClientRecord {
   std::atomic<int32_t> multi{-1};  // commands queued in MULTI; -1 outside
   std::atomic<uint8_t> resp{2};
   std::atomic<uint64_t> output_bytes{0};  // replies waiting for the socket
+  // The slotgate user it is logged in as (a name that lives as long as the process); nullptr
+  // shows as `default`, as Redis shows a client that has not authenticated.
+  std::atomic<const std::string*> user{nullptr};
 };
 
 // Which clients CLIENT LIST shows: `TYPE normal|pubsub` and `ID id...`, as in Redis.

@@ -122,6 +122,7 @@ std::string AddressText(const sockaddr_storage& address) {
 
 void ClientSession::Register() {
   record_ = context_->process->clients.Add(id_);
+  record_->user.store(user_ ? &user_->name : nullptr, std::memory_order_relaxed);
   sockaddr_storage address{};
   int length = sizeof(address);
   if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
@@ -141,6 +142,7 @@ void ClientSession::UpdateRecord() {
   record_->multi.store(transaction_.in_multi() ? static_cast<int32_t>(transaction_.queued()) : -1,
                        std::memory_order_relaxed);
   record_->resp.store(resp3_ ? 3 : 2, std::memory_order_relaxed);
+  record_->user.store(user_ ? &user_->name : nullptr, std::memory_order_relaxed);
   if (subscriptions_) {
     record_->channels.store(static_cast<uint32_t>(subscriptions_->channel_count()));
     record_->patterns.store(static_cast<uint32_t>(subscriptions_->pattern_count()));
@@ -381,7 +383,10 @@ void ClientSession::HandleRequest(const Request& request) {
         skip_next_reply_ = *answer.reply_mode == ReplyMode::kSkip;
         pending->silent = *answer.reply_mode != ReplyMode::kOn;
       }
-      if (cmd.kind == CommandKind::kHello || cmd.kind == CommandKind::kReset) UpdateRecord();
+      if (cmd.kind == CommandKind::kHello || cmd.kind == CommandKind::kReset ||
+          cmd.kind == CommandKind::kAuth) {
+        UpdateRecord();
+      }
       return AnswerNow(pending, reply);
     }
     case Route::Kind::kError:

@@ -85,7 +85,9 @@ TEST_F(ProxyAuth, UsersAnswerAsARedisServerWithTheSameUsers) {
                             "{name: app, password_sha256: " + Sha256Hex("app-pw") + ", rules: '" +
                             kAppRules + "'}, " +
                             "{name: reader, password_sha256: " + Sha256Hex("reader-pw") +
-                            ", rules: '" + kReaderRules + "'}]}";
+                            ", rules: '" + kReaderRules + "'}, " +
+                            "{name: ops, password_sha256: " + Sha256Hex("ops-pw") +
+                            ", rules: '+@all'}]}";
   SlotgateProcess proxy(SlotgateConfig::ForCluster(*cluster_).Metrics(false).Top("auth", users));
 
   ExpectSameReplies(proxy.port(), reference.port(),
@@ -130,6 +132,20 @@ TEST_F(ProxyAuth, UsersAnswerAsARedisServerWithTheSameUsers) {
                      {"ACL", "WHOAMI"},
                      {"CLIENT", "GETNAME"},
                      {"SUBSCRIBE", "chat"}});
+  {
+    // CLIENT LIST names each client's user; the one not logged in shows as `default`.
+    RedisClient reader(proxy.port());
+    RedisClient anonymous(proxy.port());
+    ASSERT_EQ(reader.CommandString({"AUTH", "reader", "reader-pw"}), "OK");
+    ASSERT_EQ(anonymous.CommandString({"PING"}), "(error) NOAUTH Authentication required.");
+    RedisClient ops(proxy.port());
+    ASSERT_EQ(ops.CommandString({"AUTH", "ops", "ops-pw"}), "OK");
+    const std::string list = ops.CommandString({"CLIENT", "LIST"});
+    for (const std::string user : {"ops", "reader", "default"}) {
+      EXPECT_NE(list.find(" user=" + user + " "), std::string::npos) << user << "\n" << list;
+    }
+    EXPECT_EQ(list.find("-pw"), std::string::npos) << list;
+  }
   EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
   EXPECT_EQ(proxy.Log().find("app-pw"), std::string::npos);
 }
