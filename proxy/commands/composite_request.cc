@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "common/commands/command_policy.h"
+#include "proxy/commands/config_secrets.h"
 #include "proxy/dispatch/request_dispatcher.h"
 
 namespace slotgate {
@@ -76,8 +77,9 @@ void CompositeRequest::OnRequestDone(PendingRequest* part, std::string_view repl
   std::vector<Endpoint> nodes;
   for (const auto& sent : parts_) nodes.push_back(sent->redirect_target);
   std::string merged = MergeReplies(plan_, replies_, nodes);
-  if (parent_->resp3 && parent_->command && parent_->command->kind == CommandKind::kConfigGet) {
-    merged = PairsAsMap(merged);  // the parts ran on RESP2 connections
+  if (parent_->command && parent_->command->kind == CommandKind::kConfigGet) {
+    merged = HideConfigSecrets(merged);
+    if (parent_->resp3) merged = PairsAsMap(merged);  // the parts ran on RESP2 connections
   }
   PendingRequest* parent = parent_;
   delete this;

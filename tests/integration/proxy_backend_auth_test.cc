@@ -113,6 +113,11 @@ TEST_F(ProxyBackendAuth, EveryKindOfBackendConnectionLogsIn) {
       kDeadline));
   EXPECT_EQ(test::ReplyToString(subscriber.Next().get()), "[\"message\", \"news\", \"hello\"]");
   EXPECT_EQ(CommandOrWhy(client, {"DEL", "a", "b", "c"}), "(integer) 3");
+  // The nodes' passwords do not leak through CONFIG GET.
+  EXPECT_EQ(CommandOrWhy(client, {"CONFIG", "GET", "requirepass"}),
+            "[\"requirepass\", \"(hidden by slotgate)\"]");
+  EXPECT_EQ(CommandOrWhy(client, {"CONFIG", "GET", "masterauth"}),
+            "[\"masterauth\", \"(hidden by slotgate)\"]");
   EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
   EXPECT_EQ(proxy.Log().find(kSlotgatePassword), std::string::npos);
 }
