@@ -132,12 +132,12 @@ void ReadMigrations(const YAML::Node& key, const YAML::Node& value, Config* conf
   for (const YAML::Node& item : value) ReadMigration(item, config, source, diagnostics);
 }
 
-// backend.username, backend.password_file, backend.password_env.
-void ReadCredential(const std::string& name, const YAML::Node& name_node, const YAML::Node& item,
-                    Config* config, Diagnostics* diagnostics) {
+// `username`, `password_file` or `password_env` of `where` ("backend", or a node's entry).
+void ReadCredential(const std::string& where, const std::string& name, const YAML::Node& name_node,
+                    const YAML::Node& item, BackendCredentials* out, Diagnostics* diagnostics) {
   const Position at = ValuePosition(name_node, item);
   if (!item.IsScalar() || item.Scalar().empty()) {
-    diagnostics->Add(at, "backend." + name + " must be a non-empty text, got " + Describe(item));
+    diagnostics->Add(at, where + "." + name + " must be a non-empty text, got " + Describe(item));
     return;
   }
   std::string why;
@@ -147,14 +147,55 @@ void ReadCredential(const std::string& name, const YAML::Node& name_node, const 
   } else if (name == "password_file") {
     text = ReadPasswordFile(item.Scalar(), &why);
   } else {
-    text = ReadPasswordEnv(item.Scalar(), "backend.password_env", &why);
+    text = ReadPasswordEnv(item.Scalar(), where + ".password_env", &why);
   }
   if (!text) {
     diagnostics->Add(at, why);
     return;
   }
-  (name == "username" ? config->backend_credentials.username
-                      : config->backend_credentials.password) = std::move(*text);
+  (name == "username" ? out->username : out->password) = std::move(*text);
+}
+
+// One password source at most, and one whenever a username is given (or `required`).
+void CheckCredentials(const std::string& where, Position at, int password_sources,
+                      const BackendCredentials& credentials, bool required,
+                      Diagnostics* diagnostics) {
+  if (password_sources > 1) {
+    diagnostics->Add(at, where + " has both password_file and password_env: keep one");
+  } else if (password_sources == 0 && required) {
+    diagnostics->Add(at, where + " needs a password (password_file or password_env)");
+  } else if (password_sources == 0 && !credentials.username.empty()) {
+    diagnostics->Add(at, where + ".username needs a password (" + where + ".password_file or " +
+                             where + ".password_env)");
+  }
+}
+
+// backend.node_credentials: address -> {username, password_file | password_env}.
+void ReadNodeCredentials(const YAML::Node& key, const YAML::Node& value, Config* config,
+                         Diagnostics* diagnostics) {
+  if (!ExpectMap(key, value, "backend.node_credentials", diagnostics)) return;
+  ForEachEntry(
+      value, std::nullopt, diagnostics,
+      [&](const std::string& address, const YAML::Node& node_key, const YAML::Node& entry) {
+        const Position at = PositionOf(node_key.Mark());
+        const std::optional<Endpoint> node =
+            ReadEndpoint(node_key, at, "node address", diagnostics);
+        const std::string where = "the credentials of " + Quote(address);
+        if (!ExpectMap(node_key, entry, where, diagnostics)) return;
+        NodeCredentials credentials;
+        int password_sources = 0;
+        ForEachEntry(
+            entry, Section::kNodeCredentials, diagnostics,
+            [&](const std::string& name, const YAML::Node& name_node, const YAML::Node& item) {
+              ReadCredential(where, name, name_node, item, &credentials.credentials, diagnostics);
+              if (name != "username") ++password_sources;
+            });
+        CheckCredentials(where, at, password_sources, credentials.credentials,
+                         /*required=*/true, diagnostics);
+        if (!node) return;
+        credentials.node = *node;
+        config->node_credentials.push_back(std::move(credentials));
+      });
 }
 
 }  // namespace
@@ -194,20 +235,16 @@ void ReadBackend(const YAML::Node& key, const YAML::Node& value, Config* config,
         } else if (name == "migrations") {
           source->migrations = at;
           ReadMigrations(name_node, item, config, source, diagnostics);
+        } else if (name == "node_credentials") {
+          ReadNodeCredentials(name_node, item, config, diagnostics);
         } else {
-          ReadCredential(name, name_node, item, config, diagnostics);
+          ReadCredential("backend", name, name_node, item, &config->backend_credentials,
+                         diagnostics);
           if (name != "username") ++password_sources;
         }
       });
-  const BackendCredentials& credentials = config->backend_credentials;
-  if (password_sources > 1) {
-    diagnostics->Add(PositionOf(key.Mark()),
-                     "backend has both password_file and password_env: keep one");
-  } else if (password_sources == 0 && !credentials.username.empty()) {
-    diagnostics->Add(PositionOf(key.Mark()),
-                     "backend.username needs a password (backend.password_file or "
-                     "backend.password_env)");
-  }
+  CheckCredentials("backend", PositionOf(key.Mark()), password_sources, config->backend_credentials,
+                   /*required=*/false, diagnostics);
 }
 
 }  // namespace slotgate

@@ -90,6 +90,14 @@ struct BackendCredentials {
   bool operator==(const BackendCredentials&) const = default;
 };
 
+// backend.node_credentials: a node whose credentials differ from the rest (its address as the
+// cluster names it).
+struct NodeCredentials {
+  Endpoint node;
+  BackendCredentials credentials;
+  bool operator==(const NodeCredentials&) const = default;
+};
+
 // One user clients log in as (YAML `auth.users`): its rights are Redis ACL rules.
 struct AuthUser {
   std::string name;
@@ -110,6 +118,7 @@ struct Config {
   std::vector<Migration> migrations;  // cluster mode only; needs `slots`
   ReadFrom read_from = ReadFrom::kMaster;
   BackendCredentials backend_credentials;
+  std::vector<NodeCredentials> node_credentials;  // override backend_credentials per node
   // false (the default): the commands that reconfigure the nodes or wipe data wholesale are
   // refused (command_policy.h AdminCommandRefusal), so a client of the proxy cannot reconfigure
   // or empty the cluster behind it; an operator turns them on.

@@ -17,6 +17,7 @@ std::string_view PathOf(Section section) {
     case Section::kTop:
     case Section::kMigration:
     case Section::kAuthUser:
+    case Section::kNodeCredentials:
       return "";
     case Section::kAuth:
       return "auth";
@@ -42,6 +43,8 @@ std::vector<std::string_view> KeysOf(Section section) {
       return {std::begin(kAuthKeys), std::end(kAuthKeys)};
     case Section::kAuthUser:
       return {std::begin(kAuthUserKeys), std::end(kAuthUserKeys)};
+    case Section::kNodeCredentials:
+      return {std::begin(kNodeCredentialKeys), std::end(kNodeCredentialKeys)};
     case Section::kTimeouts:
       return FieldKeys(kTimeoutFields);
     case Section::kLimits:

@@ -12,7 +12,16 @@
 
 namespace slotgate {
 
-enum class Section : uint8_t { kTop, kBackend, kMigration, kTimeouts, kLimits, kAuth, kAuthUser };
+enum class Section : uint8_t {
+  kTop,
+  kBackend,
+  kMigration,
+  kTimeouts,
+  kLimits,
+  kAuth,
+  kAuthUser,
+  kNodeCredentials,
+};
 
 // How errors name the section's keys: "" (top level), "backend", "timeouts", "limits", "auth";
 // a migration item's and a user's keys are named bare ("slot", "from", "to", "rules").
@@ -23,8 +32,10 @@ inline constexpr std::string_view kTopKeys[] = {"listen",  "workers",  "metrics"
                                                 "log_level", "admin_commands", "protected_mode", "backend",
                                                 "timeouts", "limits",  "auth"};
 inline constexpr std::string_view kBackendKeys[] = {
-    "mode", "seeds", "read_from", "slots", "migrations", "username", "password_file",
-    "password_env"};
+    "mode",     "seeds",         "read_from",    "slots", "migrations",
+    "username", "password_file", "password_env", "node_credentials"};
+inline constexpr std::string_view kNodeCredentialKeys[] = {"username", "password_file",
+                                                           "password_env"};
 inline constexpr std::string_view kMigrationKeys[] = {"slot", "from", "to"};
 inline constexpr std::string_view kAuthKeys[] = {"users"};
 inline constexpr std::string_view kAuthUserKeys[] = {"name", "password_file", "password_env",

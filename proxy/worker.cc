@@ -40,6 +40,7 @@ BackendPoolOptions PoolOptions(const Config& config, WorkerMetrics* metrics) {
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
   options.connection.max_queued_bytes = config.limits.backend_queue_bytes;
   options.connection.credentials = &config.backend_credentials;
+  options.connection.node_credentials = &config.node_credentials;
   options.connection.auth_failures = &metrics->backend_auth_failures;
   options.connections_per_node = config.limits.backend_connections_per_node;
   return options;

@@ -60,6 +60,11 @@ BackendConnection::BackendConnection(uv_loop_t* loop, FlushScheduler* scheduler,
 // since each has its own reply.
 void BackendConnection::SendSetup() {
   const BackendCredentials* credentials = options_.credentials;
+  if (options_.node_credentials) {
+    for (const NodeCredentials& node : *options_.node_credentials) {
+      if (node.node == endpoint_) credentials = &node.credentials;
+    }
+  }
   const bool auth = credentials && !credentials->password.empty();
   std::string command;
   if (options_.resp3 && auth) {

@@ -15,6 +15,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/byte_buffer.h"
 #include "common/resp/reply_scanner.h"
@@ -53,6 +54,7 @@ struct BackendOptions {
   uint64_t max_queued_bytes = 64ull << 20;
   // Sent first on every connection (AUTH, or HELLO 3 AUTH); nullptr or no password: none.
   const BackendCredentials* credentials = nullptr;
+  const std::vector<NodeCredentials>* node_credentials = nullptr;  // override it per node
   RelaxedCounter* auth_failures = nullptr;  // counts nodes refusing the credentials
 };
 

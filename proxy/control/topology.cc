@@ -20,6 +20,7 @@ BackendPoolOptions ControlPoolOptions(const Config& config) {
   options.connection.connect_timeout_ms = config.timeouts.connect_ms;
   options.connection.request_timeout_ms = config.timeouts.backend_request_ms;
   options.connection.credentials = &config.backend_credentials;
+  options.connection.node_credentials = &config.node_credentials;
   return options;
 }
 

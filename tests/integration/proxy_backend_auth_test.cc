@@ -141,5 +141,32 @@ TEST_F(ProxyBackendAuth, RefusedCredentialsAreLoggedOncePerNodeAndAnsweredWithTh
   EXPECT_EQ(log.find("wrong-pw"), std::string::npos);
 }
 
+TEST(ProxyBackendAuthPerNode, ANodeWithOtherCredentialsUsesItsOwn) {
+  RedisCluster cluster(3);
+  // Asked before the nodes want passwords: the cluster's own helpers do not log in.
+  const std::vector<size_t> owners = cluster.SlotOwners();
+  const std::string on_node0 = test::KeyOwnedBy(owners, 0, "n0-");
+  const std::string elsewhere = test::KeyOwnedBy(owners, 1, "n1-");
+  RequirePasswords(cluster);
+  {
+    // Node 0 knows slotgate by another password.
+    RedisClient node(cluster.port(0));
+    ASSERT_EQ(node.CommandString({"AUTH", kAdminPassword}), "OK");
+    ASSERT_EQ(node.CommandString({"ACL", "SETUSER", "slotgate", "resetpass", ">node0-pw"}), "OK");
+  }
+  setenv("SLOTGATE_TEST_NODE0_PASSWORD", "node0-pw", 1);
+  SlotgateProcess proxy(
+      WithCredentials(cluster, kSlotgatePassword)
+          .Backend("node_credentials", "{127.0.0.1:" + std::to_string(cluster.port(0)) +
+                                           ": {username: slotgate, password_env: "
+                                           "SLOTGATE_TEST_NODE0_PASSWORD}}"));
+  RedisClient client(proxy.port());
+  client.SetTimeout(kDeadline);
+  EXPECT_EQ(CommandOrWhy(client, {"MSET", on_node0, "a", elsewhere, "b"}), "OK");
+  EXPECT_EQ(CommandOrWhy(client, {"MGET", on_node0, elsewhere}), "[\"a\", \"b\"]");
+  EXPECT_EQ(proxy.Stop(), 0) << proxy.Log();
+  EXPECT_EQ(proxy.Log().find("refused slotgate's credentials"), std::string::npos) << proxy.Log();
+}
+
 }  // namespace
 }  // namespace slotgate

@@ -133,5 +133,29 @@ TEST(ConfigAuth, BackendCredentialMistakesAreReported) {
                           "file or directory"));
 }
 
+TEST(ConfigAuth, NodeCredentialsOverrideTheBackendsPerNode) {
+  setenv("SLOTGATE_TEST_NODE_PASSWORD", "node-pw", 1);
+  const Config config = LoadOk(std::string(kSeeds) +
+                               "  node_credentials:\n"
+                               "    127.0.0.1:7004: {username: other, password_env: "
+                               "SLOTGATE_TEST_NODE_PASSWORD}\n"
+                               "    \"[::1]:7005\": {password_env: SLOTGATE_TEST_NODE_PASSWORD}\n");
+  unsetenv("SLOTGATE_TEST_NODE_PASSWORD");
+  EXPECT_EQ(config.node_credentials,
+            (std::vector<NodeCredentials>{{{"127.0.0.1", 7004}, {"other", "node-pw"}},
+                                          {{"::1", 7005}, {"", "node-pw"}}}));
+  EXPECT_THAT(ErrorsOf(std::string(kSeeds) + "  node_credentials:\n"
+                                             "    127.0.0.1:7004: {username: other}\n"
+                                             "    nohost: {password_env: HOME}\n"
+                                             "    127.0.0.1:7006: {pasword_env: HOME}\n"),
+              ElementsAre("t.yaml:4:5: the credentials of '127.0.0.1:7004' needs a password "
+                          "(password_file or password_env)",
+                          "t.yaml:5:5: node address 'nohost' has no port (expected host:port)",
+                          "t.yaml:6:5: the credentials of '127.0.0.1:7006' needs a password "
+                          "(password_file or password_env)",
+                          "t.yaml:6:22: unknown key 'pasword_env' (did you mean "
+                          "'password_env'?)"));
+}
+
 }  // namespace
 }  // namespace slotgate
