@@ -81,13 +81,11 @@ TEST_F(ProxyAuth, UsersAnswerAsARedisServerWithTheSameUsers) {
     // No `default` in slotgate's users: a default user with no rights, no password, off.
     ASSERT_EQ(admin.CommandString({"ACL", "SETUSER", "default", "reset"}), "OK");
   }
-  const std::string users = std::string("{users: [") +
-                            "{name: app, password_sha256: " + Sha256Hex("app-pw") + ", rules: '" +
-                            kAppRules + "'}, " +
-                            "{name: reader, password_sha256: " + Sha256Hex("reader-pw") +
-                            ", rules: '" + kReaderRules + "'}, " +
-                            "{name: ops, password_sha256: " + Sha256Hex("ops-pw") +
-                            ", rules: '+@all'}]}";
+  const std::string users =
+      std::string("{users: [") + "{name: app, password_sha256: " + Sha256Hex("app-pw") +
+      ", rules: '" + kAppRules + "'}, " +
+      "{name: reader, password_sha256: " + Sha256Hex("reader-pw") + ", rules: '" + kReaderRules +
+      "'}, " + "{name: ops, password_sha256: " + Sha256Hex("ops-pw") + ", rules: '+@all'}]}";
   SlotgateProcess proxy(SlotgateConfig::ForCluster(*cluster_).Metrics(false).Top("auth", users));
 
   ExpectSameReplies(proxy.port(), reference.port(),

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "common/slot.h"
-#include "tests/integration/support/proxy_load.h"
 #include "tests/integration/support/fault_helpers.h"
+#include "tests/integration/support/proxy_load.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"

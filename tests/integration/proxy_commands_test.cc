@@ -24,10 +24,7 @@ using test::SlotgateProcess;
 
 class SlotgateCommands : public test::ClusterSuite {
  protected:
-  // FLUSHALL, CONFIG SET and the like are the operator's: turned on here.
-  static void SetUpTestSuite() {
-    StartCluster({.configure = [](SlotgateConfig& c) { c.Top("admin_commands", "true"); }});
-  }
+  static void SetUpTestSuite() { StartCluster({.admin_commands = true}); }
 };
 
 TEST_F(SlotgateCommands, ConnectionCommandsAreAnsweredLikeOneServer) {

@@ -234,9 +234,8 @@ TEST(SlotgateDedicatedCap, ClientsPastANodesCapOfOwnConnectionsAreRefusedAtOnce)
 
 TEST(SlotgateReadFrom, ReplicaReadsFallBackToTheMasterWhenTheReplicaIsDown) {
   RedisCluster cluster(3, 1);
-  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster)
-                            .ReadFrom("replica")
-                            .Timeout("topology_refresh_interval_s", "1"));
+  SlotgateProcess proxy(SlotgateConfig::ForCluster(cluster).ReadFrom("replica").Timeout(
+      "topology_refresh_interval_s", "1"));
   const std::string key = "{rf}k";
   const size_t master = cluster.MasterOf(KeySlot(key));
   const size_t replica = cluster.ReplicasOf(master).at(0);

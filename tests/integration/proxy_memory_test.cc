@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "common/slot.h"
+#include "tests/integration/support/fault_helpers.h"
 #include "tests/integration/support/process_memory.h"
 #include "tests/integration/support/raw_socket.h"
-#include "tests/integration/support/fault_helpers.h"
 #include "tests/integration/support/redis_client.h"
 #include "tests/integration/support/redis_cluster.h"
 #include "tests/integration/support/slotgate_process.h"
@@ -173,7 +173,6 @@ class ProxyMemory : public testing::TestWithParam<bool> {
 };
 
 RedisCluster* ProxyMemory::cluster_ = nullptr;
-
 
 // A client that pipelines 20,000 GETs of a 100 KB value is owed 2 GB. slotgate reads at most
 // 4096 of its requests ahead, stops reading at 4 MB of replies owed and drops the client at its
@@ -495,9 +494,9 @@ TEST_P(ProxyMemory, TenThousandIdleClientsCostABoundedAmountEach) {
     EXPECT_LT(per_client, kIdleClientBound);
   }
   // The budget is checked ten times a second: give it a few checks to (wrongly) act.
-  EXPECT_FALSE(PollUntil(
-      [&] { return Lines(ClientList(proxy.port())) - 1 < clients_before + kIdleClients; },
-      milliseconds(500)))
+  EXPECT_FALSE(
+      PollUntil([&] { return Lines(ClientList(proxy.port())) - 1 < clients_before + kIdleClients; },
+                milliseconds(500)))
       << "idle clients were disconnected under limits.client_memory_bytes";
   EXPECT_EQ(CommandOrWhy(probe, {"PING"}), "PONG");
 

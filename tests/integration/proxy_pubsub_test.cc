@@ -40,6 +40,7 @@ long long SubscribersAtMasters(RedisCluster& cluster, const std::string& channel
 
 class SlotgatePubSub : public test::ClusterSuite {
  protected:
+  static void SetUpTestSuite() { StartCluster({.admin_commands = true}); }  // CONFIG SET
   static std::string Next(RedisClient& client) { return ReplyToString(client.Next().get()); }
 };
 
@@ -50,8 +51,8 @@ TEST_F(SlotgatePubSub, SubscribersGetWhatIsPublishedThroughAnyNode) {
   EXPECT_EQ(Next(subscriber), "[\"subscribe\", \"sport\", (integer) 2]");
   EXPECT_EQ(subscriber.CommandString({"PSUBSCRIBE", "we*"}),
             "[\"psubscribe\", \"we*\", (integer) 3]");
-  EXPECT_TRUE(PollUntil(
-      [&] { return proxy_->Metric("slotgate_pubsub_clients").value_or(0) == 1; }, kDeadline));
+  EXPECT_TRUE(PollUntil([&] { return proxy_->Metric("slotgate_pubsub_clients").value_or(0) == 1; },
+                        kDeadline));
   RedisClient publisher(proxy_->port());
   EXPECT_EQ(publisher.CommandString({"PUBLISH", "news", "through slotgate"}), "(integer) 1");
   EXPECT_EQ(Next(subscriber), "[\"message\", \"news\", \"through slotgate\"]");

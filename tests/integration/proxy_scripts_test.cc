@@ -136,10 +136,7 @@ TEST_F(ProxyScriptsFailover, ScriptFlushForgetsWhatSlotgateRemembered) {
 // Three masters shared by the suite's tests: none of them changes the topology.
 class ProxyScripts : public test::ClusterSuite {
  protected:
-  // FUNCTION FLUSH, DELETE and RESTORE are the operator's: turned on here.
-  static void SetUpTestSuite() {
-    StartCluster({.configure = [](SlotgateConfig& c) { c.Top("admin_commands", "true"); }});
-  }
+  static void SetUpTestSuite() { StartCluster({.admin_commands = true}); }
 };
 
 TEST_F(ProxyScripts, EvalRunsOnTheMasterOfItsKeys) {

@@ -22,10 +22,7 @@ using test::SlotgateProcess;
 
 class SlotgateServerCommands : public test::ClusterSuite {
  protected:
-  // FLUSHALL, CONFIG SET and the like are the operator's: turned on here.
-  static void SetUpTestSuite() {
-    StartCluster({.configure = [](SlotgateConfig& c) { c.Top("admin_commands", "true"); }});
-  }
+  static void SetUpTestSuite() { StartCluster({.admin_commands = true}); }
   // Asks the master owning `key`'s slot directly, bypassing slotgate.
   size_t MasterOfKey(const std::string& key) { return cluster_->MasterOf(KeySlot(key)); }
 };

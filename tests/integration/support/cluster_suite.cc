@@ -10,6 +10,7 @@ SlotgateProcess* ClusterSuite::proxy_ = nullptr;
 void ClusterSuite::StartCluster(const ClusterSuiteOptions& options) {
   cluster_ = new RedisCluster(options.masters, options.replicas_per_master);
   SlotgateConfig config = SlotgateConfig::ForCluster(*cluster_);
+  if (options.admin_commands) config.Top("admin_commands", "true");
   if (options.configure) options.configure(config);
   proxy_ = new SlotgateProcess(config);
 }

@@ -17,7 +17,10 @@ namespace slotgate::test {
 struct ClusterSuiteOptions {
   int masters = 3;
   int replicas_per_master = 0;
-  std::function<void(SlotgateConfig&)> configure;  // e.g. a limit or a timeout
+  std::function<void(SlotgateConfig&)> configure = nullptr;  // e.g. a limit or a timeout
+  // Lets clients run the operator's commands (FLUSHALL, CONFIG SET, FUNCTION FLUSH, ...), which
+  // some suites use to set nodes up and clean up; off, as by default.
+  bool admin_commands = false;
 };
 
 class ClusterSuite : public testing::Test {
