@@ -5,6 +5,8 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
+#include <string>
 
 #include "common/slot.h"
 
@@ -29,10 +31,14 @@ bool Alive(const SlotgateProcess& proxy) {
 }
 
 std::string KeyOwnedBy(const std::vector<size_t>& owners, size_t node, const std::string& prefix) {
-  for (int i = 0;; ++i) {
+  // A node owning even one slot is hit within a few hundred thousand names; one that owns
+  // none (or a table that could not be read) is a broken test, said at once.
+  for (int i = 0; i < 10'000'000; ++i) {
     const std::string key = prefix + std::to_string(i);
     if (owners[KeySlot(key)] == node) return key;
   }
+  throw std::runtime_error("no key named " + prefix + "N is owned by node " +
+                           std::to_string(node));
 }
 
 void ContinueOnExit::Continue() {

@@ -22,7 +22,8 @@ std::string CommandOrWhy(RedisClient& client, const std::vector<std::string>& ar
 // it, so the kernel is asked (a dead child stays a zombie until it is reaped).
 bool Alive(const SlotgateProcess& proxy);
 
-// The first key named prefix + number whose slot `node` owns (`owners`: slot -> node index).
+// The first key named prefix + number whose slot `node` owns (`owners`: slot -> node index);
+// throws when `node` owns no slot.
 std::string KeyOwnedBy(const std::vector<size_t>& owners, size_t node, const std::string& prefix);
 
 // SIGCONT to a stopped process when the test ends, whatever failed before.
