@@ -100,6 +100,12 @@ SpecResult KeysFromSpecs(const CommandInfo& cmd, Args args, bool include_not_key
   return SpecResult::kOk;
 }
 
+// An option word Redis's key procedures step over, with how many arguments follow it.
+struct Skip {
+  std::string_view name;
+  size_t skip;
+};
+
 // db.c genericGetKeys: COMMAND [destkey] numkeys key [key ...]; the destination comes last.
 void NumkeysProcedure(int store_at, int count_at, int first_key_at, Args args,
                       std::vector<uint32_t>* positions) {
@@ -113,10 +119,6 @@ void NumkeysProcedure(int store_at, int count_at, int first_key_at, Args args,
 
 // db.c sortGetKeys: the sorted key, then the last STORE destination, skipping option arguments.
 void SortProcedure(Args args, std::vector<uint32_t>* positions) {
-  struct Skip {
-    std::string_view name;
-    size_t skip;
-  };
   static constexpr Skip kSkips[] = {{"limit", 2}, {"get", 1}, {"by", 1}};
   positions->push_back(1);
   size_t store_at = 0;
@@ -138,10 +140,6 @@ void SortProcedure(Args args, std::vector<uint32_t>* positions) {
 
 // db.c migrateGetKeys: the key argument, or every argument after KEYS when the key is "".
 void MigrateProcedure(Args args, std::vector<uint32_t>* positions) {
-  struct Skip {
-    std::string_view name;
-    size_t skip;
-  };
   static constexpr Skip kSkips[] = {{"copy", 0}, {"replace", 0}, {"auth", 1}, {"auth2", 2}};
   size_t first = 3;
   size_t num = 1;
@@ -166,10 +164,6 @@ void MigrateProcedure(Args args, std::vector<uint32_t>* positions) {
 
 // t_stream.c xreadGetKeys: the first STREAMS after the options, then half of what follows.
 void XreadProcedure(Args args, std::vector<uint32_t>* positions) {
-  struct Skip {
-    std::string_view name;
-    size_t skip;
-  };
   static constexpr Skip kSkips[] = {{"block", 1}, {"count", 1}, {"group", 2}, {"noack", 0}};
   size_t streams_at = 1;
   while (streams_at < args.size() && !EqualsIgnoreCase(args[streams_at], "streams")) {
