@@ -241,8 +241,9 @@ bool AclUser::MayUseChannel(std::string_view channel, bool pattern) const {
 AclVerdict AclUser::Check(const CommandInfo& cmd, std::span<const std::string_view> args) const {
   if (!MayRun(cmd)) return AclVerdict::kDeniedCommand;
   if (!all_keys_ && cmd.HasKeys()) {
-    std::vector<uint32_t> positions;
-    std::vector<uint32_t> flags;
+    // Checked on every request of a restricted user: reuse the capacity, allocate nothing.
+    thread_local std::vector<uint32_t> positions;
+    thread_local std::vector<uint32_t> flags;
     ExtractKeyPositions(cmd, args, &positions, {.flags = &flags});
     for (size_t i = 0; i < positions.size(); ++i) {
       if (!MayAccessKey(args[positions[i]], flags[i])) return AclVerdict::kDeniedKey;
